@@ -1,0 +1,79 @@
+// relulab's activation operators as plain C++ functions.
+//
+// Each call goes through PyTorch's dispatcher to the operator registered as
+// relulab::<name> (see src/ops/registration.cpp), so the device's kernel is
+// chosen there and autograd records the op. The same operators are reachable
+// from Python as torch.ops.relulab.<name> after torch.ops.load_library().
+#pragma once
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+#include <c10/util/Optional.h>
+
+#include <string>
+#include <tuple>
+
+namespace relulab {
+namespace ops {
+
+/// SELU's constants (Klambauer et al. 2017), as LibTorch uses them.
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+
+at::Tensor relu(const at::Tensor& self);
+at::Tensor relu_backward(const at::Tensor& grad_output, const at::Tensor& result);
+
+at::Tensor leaky_relu(const at::Tensor& self, double negative_slope = 0.01);
+at::Tensor leaky_relu_backward(const at::Tensor& grad_output,
+                               const at::Tensor& self, double negative_slope);
+
+/// weight has one element (shared slope) or one per channel, channels being
+/// dim 1 of self (self.dim() >= 2).
+at::Tensor prelu(const at::Tensor& self, const at::Tensor& weight);
+/// Returns (grad_self, grad_weight), both from one pass over the data.
+std::tuple<at::Tensor, at::Tensor> prelu_backward(const at::Tensor& grad_output,
+                                                  const at::Tensor& self,
+                                                  const at::Tensor& weight);
+
+/// approximate: "none" (exact, erf) or "tanh".
+at::Tensor gelu(const at::Tensor& self, const std::string& approximate = "none");
+at::Tensor gelu_backward(const at::Tensor& grad_output, const at::Tensor& self,
+                         const std::string& approximate = "none");
+
+at::Tensor sigmoid(const at::Tensor& self);
+at::Tensor sigmoid_backward(const at::Tensor& grad_output, const at::Tensor& result);
+
+at::Tensor tanh(const at::Tensor& self);
+at::Tensor tanh_backward(const at::Tensor& grad_output, const at::Tensor& result);
+
+at::Tensor elu(const at::Tensor& self, double alpha = 1.0, double scale = 1.0,
+               double input_scale = 1.0);
+at::Tensor elu_backward(const at::Tensor& grad_output, const at::Tensor& self,
+                        double alpha, double scale, double input_scale);
+
+at::Tensor selu(const at::Tensor& self);
+at::Tensor selu_backward(const at::Tensor& grad_output, const at::Tensor& self);
+
+at::Tensor silu(const at::Tensor& self);
+at::Tensor silu_backward(const at::Tensor& grad_output, const at::Tensor& self);
+
+/// Randomised leaky ReLU (Xu et al. 2015). In training each non-positive
+/// element gets its own slope drawn from U(lower, upper); in eval the slope is
+/// (lower + upper) / 2.
+at::Tensor rrelu(const at::Tensor& self, double lower = 1.0 / 8.0,
+                 double upper = 1.0 / 3.0, bool training = false,
+                 c10::optional<at::Generator> generator = c10::nullopt);
+/// Returns (output, noise): noise holds the slope applied to each element
+/// (1 where self > 0) in training, and is empty in eval.
+std::tuple<at::Tensor, at::Tensor> rrelu_with_noise(
+    const at::Tensor& self, double lower, double upper, bool training,
+    c10::optional<at::Generator> generator = c10::nullopt);
+at::Tensor rrelu_backward(const at::Tensor& grad_output, const at::Tensor& self,
+                          const at::Tensor& noise, double lower, double upper,
+                          bool training);
+
+/// The SIMD instruction set the CPU kernels run with on this machine.
+std::string cpu_simd_target();
+
+}  // namespace ops
+}  // namespace relulab

@@ -1,0 +1,468 @@
+// Highway implementations of kernels.h, compiled once per SIMD target and
+// picked at run time for the CPU at hand (HWY_DYNAMIC_DISPATCH).
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "ops/cpu/kernels.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <algorithm>
+#include <vector>
+
+#include <hwy/highway.h>
+
+#include "ops/cpu/activations/elu-inl.h"
+#include "ops/cpu/activations/gelu-inl.h"
+#include "ops/cpu/activations/leaky_relu-inl.h"
+#include "ops/cpu/activations/relu-inl.h"
+#include "ops/cpu/activations/sigmoid-inl.h"
+#include "ops/cpu/activations/silu-inl.h"
+#include "ops/cpu/activations/tanh-inl.h"
+#include "ops/cpu/kernels.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace relulab {
+namespace cpu {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// y = op.Forward(x), full vectors then one masked tail (no scalar remainder
+// loop, so the tail runs the very same arithmetic as the body).
+template <class Op, typename T>
+HWY_INLINE void MapForward(const Op& op, const T* x, T* y, size_t n) {
+  const hn::ScalableTag<T> d;
+  const size_t lanes = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    hn::StoreU(op.Forward(d, hn::LoadU(d, x + i)), d, y + i);
+  }
+  if (i < n) {
+    const auto mask = hn::FirstN(d, n - i);
+    hn::BlendedStore(op.Forward(d, hn::MaskedLoad(mask, d, x + i)), mask, d,
+                     y + i);
+  }
+}
+
+template <class Op, typename T>
+HWY_INLINE void MapBackward(const Op& op, const T* g, const T* s, T* gi,
+                            size_t n) {
+  const hn::ScalableTag<T> d;
+  const size_t lanes = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    hn::StoreU(op.Backward(d, hn::LoadU(d, g + i), hn::LoadU(d, s + i)), d,
+               gi + i);
+  }
+  if (i < n) {
+    const auto mask = hn::FirstN(d, n - i);
+    const auto result = op.Backward(d, hn::MaskedLoad(mask, d, g + i),
+                                    hn::MaskedLoad(mask, d, s + i));
+    hn::BlendedStore(result, mask, d, gi + i);
+  }
+}
+
+template <typename T>
+void PointwiseForwardT(Pointwise op, const PointwiseParams& p, const T* x, T* y,
+                       size_t n) {
+  switch (op) {
+    case Pointwise::kRelu:
+      return MapForward(ReluOp{}, x, y, n);
+    case Pointwise::kLeakyRelu:
+      return MapForward(LeakyReluOp<T>{T(p.negative_slope)}, x, y, n);
+    case Pointwise::kGelu:
+      if constexpr (sizeof(T) == 4) return MapForward(GeluErfOp{}, x, y, n);
+      break;  // float64: see pointwise_forward below
+    case Pointwise::kGeluTanh:
+      return MapForward(GeluTanhOp{}, x, y, n);
+    case Pointwise::kSigmoid:
+      return MapForward(SigmoidOp{}, x, y, n);
+    case Pointwise::kTanh:
+      return MapForward(TanhOp{}, x, y, n);
+    case Pointwise::kElu:
+      return MapForward(EluOp<T>{T(p.alpha), T(p.scale), T(p.input_scale)}, x,
+                        y, n);
+    case Pointwise::kSilu:
+      return MapForward(SiluOp{}, x, y, n);
+  }
+  HWY_ABORT("relulab: pointwise op %d has no vector kernel", static_cast<int>(op));
+}
+
+template <typename T>
+void PointwiseBackwardT(Pointwise op, const PointwiseParams& p, const T* g,
+                        const T* s, T* gi, size_t n) {
+  switch (op) {
+    case Pointwise::kRelu:
+      return MapBackward(ReluOp{}, g, s, gi, n);
+    case Pointwise::kLeakyRelu:
+      return MapBackward(LeakyReluOp<T>{T(p.negative_slope)}, g, s, gi, n);
+    case Pointwise::kGelu:
+      if constexpr (sizeof(T) == 4) return MapBackward(GeluErfOp{}, g, s, gi, n);
+      break;
+    case Pointwise::kGeluTanh:
+      return MapBackward(GeluTanhOp{}, g, s, gi, n);
+    case Pointwise::kSigmoid:
+      return MapBackward(SigmoidOp{}, g, s, gi, n);
+    case Pointwise::kTanh:
+      return MapBackward(TanhOp{}, g, s, gi, n);
+    case Pointwise::kElu:
+      return MapBackward(EluOp<T>{T(p.alpha), T(p.scale), T(p.input_scale)}, g,
+                         s, gi, n);
+    case Pointwise::kSilu:
+      return MapBackward(SiluOp{}, g, s, gi, n);
+  }
+  HWY_ABORT("relulab: pointwise op %d has no vector kernel", static_cast<int>(op));
+}
+
+void PointwiseForwardF32(Pointwise op, const PointwiseParams& p, const float* x,
+                         float* y, size_t n) {
+  PointwiseForwardT(op, p, x, y, n);
+}
+void PointwiseForwardF64(Pointwise op, const PointwiseParams& p,
+                         const double* x, double* y, size_t n) {
+  PointwiseForwardT(op, p, x, y, n);
+}
+void PointwiseBackwardF32(Pointwise op, const PointwiseParams& p,
+                          const float* g, const float* s, float* gi, size_t n) {
+  PointwiseBackwardT(op, p, g, s, gi, n);
+}
+void PointwiseBackwardF64(Pointwise op, const PointwiseParams& p,
+                          const double* g, const double* s, double* gi,
+                          size_t n) {
+  PointwiseBackwardT(op, p, g, s, gi, n);
+}
+
+// Note [PReLU segments]
+// A (outer, channels, inner) tensor is walked in segments that share a
+// slope pattern. When inner is long, each segment is one channel's run and
+// the slope is a broadcast scalar. When inner is short (e.g. (N, C) inputs,
+// inner == 1), a run is too short to vectorise, so the slopes are expanded
+// once into a row of channels * inner values and each segment is (part of)
+// one row, multiplied lane by lane.
+template <typename T>
+bool UseExpandedRow(ChannelLayout layout) {
+  const hn::ScalableTag<T> d;
+  return layout.channels > 1 &&
+         layout.inner < static_cast<int64_t>(4 * hn::Lanes(d));
+}
+
+template <typename T>
+void PreluForwardT(const T* x, const T* w, T* y, ChannelLayout layout,
+                   int64_t begin, int64_t end) {
+  const hn::ScalableTag<T> d;
+  const size_t lanes = hn::Lanes(d);
+  if (!UseExpandedRow<T>(layout)) {
+    for (int64_t i = begin; i < end;) {
+      const int64_t run = i / layout.inner;
+      const int64_t len = std::min(layout.inner * (run + 1), end) - i;
+      const auto slope = hn::Set(d, w[run % layout.channels]);
+      size_t k = 0;
+      for (; k + lanes <= static_cast<size_t>(len); k += lanes) {
+        const auto v = hn::LoadU(d, x + i + k);
+        hn::StoreU(LeakyReluOp<T>::ForwardWithSlope(d, v, slope), d, y + i + k);
+      }
+      if (k < static_cast<size_t>(len)) {
+        const auto mask = hn::FirstN(d, len - k);
+        const auto v = hn::MaskedLoad(mask, d, x + i + k);
+        hn::BlendedStore(LeakyReluOp<T>::ForwardWithSlope(d, v, slope), mask,
+                         d, y + i + k);
+      }
+      i += len;
+    }
+    return;
+  }
+  const int64_t row = layout.channels * layout.inner;
+  std::vector<T> slopes(row);
+  for (int64_t j = 0; j < row; ++j) slopes[j] = w[j / layout.inner];
+  for (int64_t i = begin; i < end;) {
+    const int64_t j0 = i % row;
+    const int64_t len = std::min(row - j0, end - i);
+    size_t k = 0;
+    for (; k + lanes <= static_cast<size_t>(len); k += lanes) {
+      const auto v = hn::LoadU(d, x + i + k);
+      const auto s = hn::LoadU(d, slopes.data() + j0 + k);
+      hn::StoreU(LeakyReluOp<T>::ForwardWithSlope(d, v, s), d, y + i + k);
+    }
+    if (k < static_cast<size_t>(len)) {
+      const auto mask = hn::FirstN(d, len - k);
+      const auto v = hn::MaskedLoad(mask, d, x + i + k);
+      const auto s = hn::MaskedLoad(mask, d, slopes.data() + j0 + k);
+      hn::BlendedStore(LeakyReluOp<T>::ForwardWithSlope(d, v, s), mask, d,
+                       y + i + k);
+    }
+    i += len;
+  }
+}
+
+// grad_weight[c] = sum over channel c of (x > 0 ? 0 : x * g): accumulated in
+// vector lanes along the way, reduced to double once per segment.
+template <typename T>
+void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw,
+                    ChannelLayout layout, int64_t begin, int64_t end) {
+  const hn::ScalableTag<T> d;
+  const size_t lanes = hn::Lanes(d);
+  const auto zero = hn::Zero(d);
+  if (!UseExpandedRow<T>(layout)) {
+    for (int64_t i = begin; i < end;) {
+      const int64_t run = i / layout.inner;
+      const int64_t len = std::min(layout.inner * (run + 1), end) - i;
+      const int64_t c = run % layout.channels;
+      const auto slope = hn::Set(d, w[c]);
+      auto acc = zero;
+      size_t k = 0;
+      for (; k + lanes <= static_cast<size_t>(len); k += lanes) {
+        const auto gv = hn::LoadU(d, g + i + k);
+        const auto xv = hn::LoadU(d, x + i + k);
+        const auto positive = hn::Gt(xv, zero);
+        hn::StoreU(hn::IfThenElse(positive, gv, hn::Mul(gv, slope)), d,
+                   gi + i + k);
+        acc = hn::Add(acc, hn::IfThenZeroElse(positive, hn::Mul(xv, gv)));
+      }
+      if (k < static_cast<size_t>(len)) {
+        const auto mask = hn::FirstN(d, len - k);
+        const auto gv = hn::MaskedLoad(mask, d, g + i + k);
+        const auto xv = hn::MaskedLoad(mask, d, x + i + k);
+        const auto positive = hn::Gt(xv, zero);
+        hn::BlendedStore(hn::IfThenElse(positive, gv, hn::Mul(gv, slope)),
+                         mask, d, gi + i + k);
+        acc = hn::Add(acc, hn::IfThenZeroElse(positive, hn::Mul(xv, gv)));
+      }
+      gw[c] += static_cast<double>(hn::GetLane(hn::SumOfLanes(d, acc)));
+      i += len;
+    }
+    return;
+  }
+  const int64_t row = layout.channels * layout.inner;
+  std::vector<T> slopes(row);
+  std::vector<T> acc_row(row, T(0));
+  for (int64_t j = 0; j < row; ++j) slopes[j] = w[j / layout.inner];
+  for (int64_t i = begin; i < end;) {
+    const int64_t j0 = i % row;
+    const int64_t len = std::min(row - j0, end - i);
+    T* acc = acc_row.data() + j0;
+    const T* s = slopes.data() + j0;
+    size_t k = 0;
+    for (; k + lanes <= static_cast<size_t>(len); k += lanes) {
+      const auto gv = hn::LoadU(d, g + i + k);
+      const auto xv = hn::LoadU(d, x + i + k);
+      const auto positive = hn::Gt(xv, zero);
+      hn::StoreU(hn::IfThenElse(positive, gv, hn::Mul(gv, hn::LoadU(d, s + k))),
+                 d, gi + i + k);
+      const auto contribution = hn::IfThenZeroElse(positive, hn::Mul(xv, gv));
+      hn::StoreU(hn::Add(hn::LoadU(d, acc + k), contribution), d, acc + k);
+    }
+    if (k < static_cast<size_t>(len)) {
+      const auto mask = hn::FirstN(d, len - k);
+      const auto gv = hn::MaskedLoad(mask, d, g + i + k);
+      const auto xv = hn::MaskedLoad(mask, d, x + i + k);
+      const auto positive = hn::Gt(xv, zero);
+      const auto sv = hn::MaskedLoad(mask, d, s + k);
+      hn::BlendedStore(hn::IfThenElse(positive, gv, hn::Mul(gv, sv)), mask, d,
+                       gi + i + k);
+      const auto contribution = hn::IfThenZeroElse(positive, hn::Mul(xv, gv));
+      hn::BlendedStore(hn::Add(hn::MaskedLoad(mask, d, acc + k), contribution),
+                       mask, d, acc + k);
+    }
+    i += len;
+  }
+  for (int64_t j = 0; j < row; ++j) {
+    gw[j / layout.inner] += static_cast<double>(acc_row[j]);
+  }
+}
+
+void PreluForwardF32(const float* x, const float* w, float* y,
+                     ChannelLayout layout, int64_t begin, int64_t end) {
+  PreluForwardT(x, w, y, layout, begin, end);
+}
+void PreluForwardF64(const double* x, const double* w, double* y,
+                     ChannelLayout layout, int64_t begin, int64_t end) {
+  PreluForwardT(x, w, y, layout, begin, end);
+}
+void PreluBackwardF32(const float* g, const float* x, const float* w,
+                      float* gi, double* gw, ChannelLayout layout,
+                      int64_t begin, int64_t end) {
+  PreluBackwardT(g, x, w, gi, gw, layout, begin, end);
+}
+void PreluBackwardF64(const double* g, const double* x, const double* w,
+                      double* gi, double* gw, ChannelLayout layout,
+                      int64_t begin, int64_t end) {
+  PreluBackwardT(g, x, w, gi, gw, layout, begin, end);
+}
+
+// y = x <= 0 ? x * r : x; noise = x <= 0 ? r : 1 (LibTorch's rrelu_with_noise).
+template <typename T>
+void RreluForwardT(const T* x, T* noise, T* y, size_t n) {
+  const hn::ScalableTag<T> d;
+  const size_t lanes = hn::Lanes(d);
+  const auto zero = hn::Zero(d);
+  const auto one = hn::Set(d, T(1));
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const auto xv = hn::LoadU(d, x + i);
+    const auto negative = hn::Le(xv, zero);
+    const auto r = hn::IfThenElse(negative, hn::LoadU(d, noise + i), one);
+    hn::StoreU(hn::IfThenElse(negative, hn::Mul(xv, r), xv), d, y + i);
+    hn::StoreU(r, d, noise + i);
+  }
+  if (i < n) {
+    const auto mask = hn::FirstN(d, n - i);
+    const auto xv = hn::MaskedLoad(mask, d, x + i);
+    const auto negative = hn::Le(xv, zero);
+    const auto r = hn::IfThenElse(negative, hn::MaskedLoad(mask, d, noise + i), one);
+    hn::BlendedStore(hn::IfThenElse(negative, hn::Mul(xv, r), xv), mask, d, y + i);
+    hn::BlendedStore(r, mask, d, noise + i);
+  }
+}
+
+template <typename T>
+void MultiplyT(const T* a, const T* b, T* out, size_t n) {
+  const hn::ScalableTag<T> d;
+  const size_t lanes = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    hn::StoreU(hn::Mul(hn::LoadU(d, a + i), hn::LoadU(d, b + i)), d, out + i);
+  }
+  if (i < n) {
+    const auto mask = hn::FirstN(d, n - i);
+    hn::BlendedStore(hn::Mul(hn::MaskedLoad(mask, d, a + i),
+                             hn::MaskedLoad(mask, d, b + i)),
+                     mask, d, out + i);
+  }
+}
+
+void RreluForwardF32(const float* x, float* noise, float* y, size_t n) {
+  RreluForwardT(x, noise, y, n);
+}
+void RreluForwardF64(const double* x, double* noise, double* y, size_t n) {
+  RreluForwardT(x, noise, y, n);
+}
+void MultiplyF32(const float* a, const float* b, float* out, size_t n) {
+  MultiplyT(a, b, out, n);
+}
+void MultiplyF64(const double* a, const double* b, double* out, size_t n) {
+  MultiplyT(a, b, out, n);
+}
+
+const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
+
+}  // namespace HWY_NAMESPACE
+}  // namespace cpu
+}  // namespace relulab
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <cmath>
+
+namespace relulab {
+namespace cpu {
+
+HWY_EXPORT(PointwiseForwardF32);
+HWY_EXPORT(PointwiseForwardF64);
+HWY_EXPORT(PointwiseBackwardF32);
+HWY_EXPORT(PointwiseBackwardF64);
+HWY_EXPORT(PreluForwardF32);
+HWY_EXPORT(PreluForwardF64);
+HWY_EXPORT(PreluBackwardF32);
+HWY_EXPORT(PreluBackwardF64);
+HWY_EXPORT(RreluForwardF32);
+HWY_EXPORT(RreluForwardF64);
+HWY_EXPORT(MultiplyF32);
+HWY_EXPORT(MultiplyF64);
+HWY_EXPORT(TargetName);
+
+namespace {
+// Note [float64 GELU]
+// Highway has no erf and the float32 approximation is far too coarse for
+// float64 (it would fail gradcheck), so exact GELU in float64 is a scalar
+// loop over libm's erf: correct to a few ulp, not vectorised.
+constexpr double kSqrt1_2 = 0.70710678118654752440;
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+
+void gelu_forward_f64(const double* x, double* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    y[i] = x[i] * 0.5 * (1.0 + std::erf(x[i] * kSqrt1_2));
+  }
+}
+void gelu_backward_f64(const double* g, const double* x, double* gi, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const double cdf = 0.5 * (1.0 + std::erf(x[i] * kSqrt1_2));
+    const double pdf = std::exp(-0.5 * x[i] * x[i]) * kInvSqrt2Pi;
+    gi[i] = g[i] * (cdf + x[i] * pdf);
+  }
+}
+}  // namespace
+
+template <>
+void pointwise_forward<float>(Pointwise op, const PointwiseParams& params,
+                              const float* x, float* y, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(PointwiseForwardF32)(op, params, x, y, n);
+}
+template <>
+void pointwise_forward<double>(Pointwise op, const PointwiseParams& params,
+                               const double* x, double* y, int64_t n) {
+  if (op == Pointwise::kGelu) return gelu_forward_f64(x, y, n);
+  HWY_DYNAMIC_DISPATCH(PointwiseForwardF64)(op, params, x, y, n);
+}
+template <>
+void pointwise_backward<float>(Pointwise op, const PointwiseParams& params,
+                               const float* grad_out, const float* saved,
+                               float* grad_in, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(PointwiseBackwardF32)(op, params, grad_out, saved,
+                                             grad_in, n);
+}
+template <>
+void pointwise_backward<double>(Pointwise op, const PointwiseParams& params,
+                                const double* grad_out, const double* saved,
+                                double* grad_in, int64_t n) {
+  if (op == Pointwise::kGelu) return gelu_backward_f64(grad_out, saved, grad_in, n);
+  HWY_DYNAMIC_DISPATCH(PointwiseBackwardF64)(op, params, grad_out, saved,
+                                             grad_in, n);
+}
+
+template <>
+void prelu_forward<float>(const float* x, const float* weight, float* y,
+                          ChannelLayout layout, int64_t begin, int64_t end) {
+  HWY_DYNAMIC_DISPATCH(PreluForwardF32)(x, weight, y, layout, begin, end);
+}
+template <>
+void prelu_forward<double>(const double* x, const double* weight, double* y,
+                           ChannelLayout layout, int64_t begin, int64_t end) {
+  HWY_DYNAMIC_DISPATCH(PreluForwardF64)(x, weight, y, layout, begin, end);
+}
+template <>
+void prelu_backward<float>(const float* grad_out, const float* x,
+                           const float* weight, float* grad_in,
+                           double* grad_weight_acc, ChannelLayout layout,
+                           int64_t begin, int64_t end) {
+  HWY_DYNAMIC_DISPATCH(PreluBackwardF32)(grad_out, x, weight, grad_in,
+                                         grad_weight_acc, layout, begin, end);
+}
+template <>
+void prelu_backward<double>(const double* grad_out, const double* x,
+                            const double* weight, double* grad_in,
+                            double* grad_weight_acc, ChannelLayout layout,
+                            int64_t begin, int64_t end) {
+  HWY_DYNAMIC_DISPATCH(PreluBackwardF64)(grad_out, x, weight, grad_in,
+                                         grad_weight_acc, layout, begin, end);
+}
+
+template <>
+void rrelu_forward<float>(const float* x, float* noise, float* y, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(RreluForwardF32)(x, noise, y, n);
+}
+template <>
+void rrelu_forward<double>(const double* x, double* noise, double* y, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(RreluForwardF64)(x, noise, y, n);
+}
+template <>
+void multiply<float>(const float* a, const float* b, float* out, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(MultiplyF32)(a, b, out, n);
+}
+template <>
+void multiply<double>(const double* a, const double* b, double* out, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(MultiplyF64)(a, b, out, n);
+}
+
+const char* simd_target_name() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+
+}  // namespace cpu
+}  // namespace relulab
+#endif  // HWY_ONCE

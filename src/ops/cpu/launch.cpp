@@ -1,0 +1,270 @@
+// Tensor-level CPU launchers: see launch.h.
+
+#include "ops/cpu/launch.h"
+
+#include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
+#include <ATen/core/TensorBody.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/empty_like.h>
+#include <c10/util/Exception.h>
+
+#include <vector>
+
+namespace relulab {
+namespace cpu {
+namespace {
+
+// Elements per parallel task: ATen's own grain (at::internal::GRAIN_SIZE,
+// not exported by every LibTorch), so small tensors stay on the calling thread
+// exactly as LibTorch's kernels do.
+constexpr int64_t kGrainSize = 32768;
+
+// Fixed chunk for PReLU's weight-gradient partial sums: the chunking (hence
+// the rounding of the sum) does not depend on the number of threads, so the
+// gradient is bit-identical whatever at::get_num_threads() is.
+constexpr int64_t kReductionChunk = 1 << 16;
+
+void check_floating(const char* op_name, const at::Tensor& t, const char* arg) {
+  TORCH_CHECK(t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble,
+              "relulab::", op_name, ": expected ", arg,
+              " to be float32 or float64, but got ", t.scalar_type(),
+              ". HINT: convert with .to(torch::kFloat32); half and bfloat16 "
+              "have CPU kernels only in LibTorch's own ops.");
+}
+
+void check_same(const char* op_name, const at::Tensor& a, const at::Tensor& b,
+                const char* a_name, const char* b_name) {
+  TORCH_CHECK(a.scalar_type() == b.scalar_type(), "relulab::", op_name,
+              ": expected ", a_name, " and ", b_name,
+              " to have the same dtype, but got ", a.scalar_type(), " and ",
+              b.scalar_type());
+  TORCH_CHECK(a.sizes() == b.sizes(), "relulab::", op_name, ": expected ",
+              a_name, " and ", b_name, " to have the same shape, but got ",
+              a.sizes(), " and ", b.sizes());
+}
+
+// A dense tensor (contiguous, channels-last or any permutation without gaps)
+// is processed in storage order and its output keeps its strides, as
+// TensorIterator does; anything else is made contiguous first.
+at::Tensor dense(const at::Tensor& t) {
+  return t.is_non_overlapping_and_dense() ? t : t.contiguous();
+}
+
+}  // namespace
+
+at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op,
+                                 const PointwiseParams& params,
+                                 const at::Tensor& self) {
+  check_floating(op_name, self, "self");
+  const at::Tensor x = dense(self);
+  at::Tensor y = at::empty_like(x);
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "pointwise_forward", [&] {
+    const scalar_t* in = x.data_ptr<scalar_t>();
+    scalar_t* out = y.data_ptr<scalar_t>();
+    at::parallel_for(0, x.numel(), kGrainSize, [&](int64_t begin, int64_t end) {
+      pointwise_forward<scalar_t>(op, params, in + begin, out + begin,
+                                  end - begin);
+    });
+  });
+  return y;
+}
+
+at::Tensor pointwise_backward_cpu(const char* op_name, Pointwise op,
+                                  const PointwiseParams& params,
+                                  const at::Tensor& grad_output,
+                                  const at::Tensor& saved) {
+  check_floating(op_name, saved, "self");
+  check_same(op_name, grad_output, saved, "grad_output", "self");
+  at::Tensor s = dense(saved);
+  at::Tensor g = dense(grad_output);
+  if (g.strides() != s.strides()) {
+    g = g.contiguous();
+    s = s.contiguous();
+  }
+  at::Tensor grad_in = at::empty_like(s);
+  AT_DISPATCH_FLOATING_TYPES(s.scalar_type(), "pointwise_backward", [&] {
+    const scalar_t* gp = g.data_ptr<scalar_t>();
+    const scalar_t* sp = s.data_ptr<scalar_t>();
+    scalar_t* out = grad_in.data_ptr<scalar_t>();
+    at::parallel_for(0, s.numel(), kGrainSize, [&](int64_t begin, int64_t end) {
+      pointwise_backward<scalar_t>(op, params, gp + begin, sp + begin,
+                                   out + begin, end - begin);
+    });
+  });
+  return grad_in;
+}
+
+namespace {
+
+// The (outer, channels, inner) view PReLU works on, with LibTorch's checks.
+// Channels-last inputs are walked in memory order, where channels are the
+// innermost dimension (inner == 1), so they need no copy and keep their
+// layout; see prelu_input().
+bool is_channels_last(const at::Tensor& t) {
+  return (t.dim() == 4 && t.is_contiguous(at::MemoryFormat::ChannelsLast)) ||
+         (t.dim() == 5 && t.is_contiguous(at::MemoryFormat::ChannelsLast3d));
+}
+
+ChannelLayout prelu_layout(const at::Tensor& self, const at::Tensor& weight) {
+  check_floating("prelu", self, "self");
+  TORCH_CHECK(weight.scalar_type() == self.scalar_type(),
+              "relulab::prelu: expected weight to have the dtype of self (",
+              self.scalar_type(), "), but got ", weight.scalar_type());
+  TORCH_CHECK(weight.dim() <= 1,
+              "relulab::prelu: expected weight to be a scalar or 1-D tensor, "
+              "but got weight.dim() = ", weight.dim());
+  ChannelLayout layout;
+  layout.channels = weight.numel();
+  if (layout.channels == 1) {
+    layout.inner = std::max<int64_t>(self.numel(), 1);
+    return layout;
+  }
+  TORCH_CHECK(self.dim() >= 2,
+              "relulab::prelu: a per-channel weight (", layout.channels,
+              " slopes) needs an input with a channel dimension (dim 1), but "
+              "the input has ", self.dim(), " dims. HINT: use a single slope, "
+              "or reshape the input to (N, C, ...)");
+  TORCH_CHECK(self.size(1) == layout.channels,
+              "relulab::prelu: mismatch of parameter numbers and input channel "
+              "size: weight has ", layout.channels, " slopes but input.size(1) = ",
+              self.size(1));
+  layout.inner = 1;
+  if (is_channels_last(self) && !self.is_contiguous()) return layout;
+  for (int64_t d = 2; d < self.dim(); ++d) layout.inner *= self.size(d);
+  return layout;
+}
+
+// The input in the memory order prelu_layout() assumed.
+at::Tensor prelu_input(const at::Tensor& t, const ChannelLayout& layout) {
+  if (layout.channels == 1) return dense(t);
+  if (is_channels_last(t) && !t.is_contiguous()) return t;
+  return t.contiguous();
+}
+
+}  // namespace
+
+at::Tensor prelu_cpu(const at::Tensor& self, const at::Tensor& weight) {
+  const ChannelLayout layout = prelu_layout(self, weight);
+  const at::Tensor x = prelu_input(self, layout);
+  const at::Tensor w = weight.contiguous();
+  at::Tensor y = at::empty_like(x);
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "prelu", [&] {
+    const scalar_t* in = x.data_ptr<scalar_t>();
+    const scalar_t* wp = w.data_ptr<scalar_t>();
+    scalar_t* out = y.data_ptr<scalar_t>();
+    at::parallel_for(0, x.numel(), kGrainSize, [&](int64_t begin, int64_t end) {
+      prelu_forward<scalar_t>(in, wp, out, layout, begin, end);
+    });
+  });
+  return y;
+}
+
+std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
+    const at::Tensor& grad_output, const at::Tensor& self,
+    const at::Tensor& weight) {
+  const ChannelLayout layout = prelu_layout(self, weight);
+  check_same("prelu_backward", grad_output, self, "grad_output", "self");
+  const at::Tensor x = prelu_input(self, layout);
+  // grad_output must share x's memory order, element for element.
+  const at::Tensor g = grad_output.strides() == x.strides()
+                           ? grad_output
+                           : at::empty_like(x).copy_(grad_output);
+  const at::Tensor w = weight.contiguous();
+  at::Tensor grad_in = at::empty_like(x);
+  at::Tensor grad_weight = at::empty_like(w);
+
+  const int64_t n = x.numel();
+  const int64_t chunks = (n + kReductionChunk - 1) / kReductionChunk;
+  // partials[chunk][channel], summed in chunk order below.
+  std::vector<double> partials(static_cast<size_t>(chunks * layout.channels), 0.0);
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "prelu_backward", [&] {
+    const scalar_t* gp = g.data_ptr<scalar_t>();
+    const scalar_t* xp = x.data_ptr<scalar_t>();
+    const scalar_t* wp = w.data_ptr<scalar_t>();
+    scalar_t* gip = grad_in.data_ptr<scalar_t>();
+    const int64_t chunks_per_task =
+        std::max<int64_t>(1, kGrainSize / kReductionChunk);
+    at::parallel_for(0, chunks, chunks_per_task, [&](int64_t first, int64_t last) {
+      for (int64_t chunk = first; chunk < last; ++chunk) {
+        const int64_t begin = chunk * kReductionChunk;
+        const int64_t end = std::min(n, begin + kReductionChunk);
+        prelu_backward<scalar_t>(gp, xp, wp, gip,
+                                 partials.data() + chunk * layout.channels,
+                                 layout, begin, end);
+      }
+    });
+    scalar_t* gwp = grad_weight.data_ptr<scalar_t>();
+    for (int64_t c = 0; c < layout.channels; ++c) {
+      double sum = 0.0;
+      for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+        sum += partials[chunk * layout.channels + c];
+      }
+      gwp[c] = static_cast<scalar_t>(sum);
+    }
+  });
+  return std::make_tuple(grad_in, grad_weight);
+}
+
+namespace {
+void check_rrelu_bounds(double lower, double upper) {
+  TORCH_CHECK(lower <= upper,
+              "relulab::rrelu: expected lower <= upper, but got lower=", lower,
+              " and upper=", upper);
+}
+}  // namespace
+
+std::tuple<at::Tensor, at::Tensor> rrelu_with_noise_cpu(
+    const at::Tensor& self, double lower, double upper, bool training,
+    c10::optional<at::Generator> generator) {
+  check_rrelu_bounds(lower, upper);
+  if (!training) {
+    PointwiseParams params;
+    params.negative_slope = (lower + upper) / 2;
+    return std::make_tuple(
+        pointwise_forward_cpu("rrelu", Pointwise::kLeakyRelu, params, self),
+        at::empty({0}, self.options()));
+  }
+  check_floating("rrelu", self, "self");
+  const at::Tensor x = self.contiguous();
+  at::Tensor noise = at::empty_like(x).uniform_(lower, upper, generator);
+  at::Tensor y = at::empty_like(x);
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "rrelu", [&] {
+    const scalar_t* in = x.data_ptr<scalar_t>();
+    scalar_t* np = noise.data_ptr<scalar_t>();
+    scalar_t* out = y.data_ptr<scalar_t>();
+    at::parallel_for(0, x.numel(), kGrainSize, [&](int64_t begin, int64_t end) {
+      rrelu_forward<scalar_t>(in + begin, np + begin, out + begin, end - begin);
+    });
+  });
+  return std::make_tuple(y, noise);
+}
+
+at::Tensor rrelu_backward_cpu(const at::Tensor& grad_output,
+                              const at::Tensor& self, const at::Tensor& noise,
+                              double lower, double upper, bool training) {
+  check_rrelu_bounds(lower, upper);
+  // LibTorch's rule: a (near-)degenerate range is a plain leaky ReLU.
+  if (!training || upper - lower <= 1e-6) {
+    PointwiseParams params;
+    params.negative_slope = (lower + upper) / 2;
+    return pointwise_backward_cpu("rrelu_backward", Pointwise::kLeakyRelu,
+                                  params, grad_output, self);
+  }
+  check_same("rrelu_backward", grad_output, noise, "grad_output", "noise");
+  const at::Tensor g = grad_output.contiguous();
+  const at::Tensor r = noise.contiguous();
+  at::Tensor grad_in = at::empty_like(r);
+  AT_DISPATCH_FLOATING_TYPES(r.scalar_type(), "rrelu_backward", [&] {
+    const scalar_t* gp = g.data_ptr<scalar_t>();
+    const scalar_t* rp = r.data_ptr<scalar_t>();
+    scalar_t* out = grad_in.data_ptr<scalar_t>();
+    at::parallel_for(0, r.numel(), kGrainSize, [&](int64_t begin, int64_t end) {
+      multiply<scalar_t>(gp + begin, rp + begin, out + begin, end - begin);
+    });
+  });
+  return grad_in;
+}
+
+}  // namespace cpu
+}  // namespace relulab

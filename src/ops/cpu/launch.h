@@ -1,0 +1,40 @@
+// CPU implementations of the relulab operators on Tensors: dtype checks,
+// memory layout and threading around the pointer kernels of kernels.h.
+#pragma once
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+#include <c10/util/Optional.h>
+
+#include <tuple>
+
+#include "ops/cpu/kernels.h"
+
+namespace relulab {
+namespace cpu {
+
+/// `op_name` names the operator in error messages.
+at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op,
+                                 const PointwiseParams& params,
+                                 const at::Tensor& self);
+
+/// See Note [What backward reads] for `saved`.
+at::Tensor pointwise_backward_cpu(const char* op_name, Pointwise op,
+                                  const PointwiseParams& params,
+                                  const at::Tensor& grad_output,
+                                  const at::Tensor& saved);
+
+at::Tensor prelu_cpu(const at::Tensor& self, const at::Tensor& weight);
+std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
+    const at::Tensor& grad_output, const at::Tensor& self,
+    const at::Tensor& weight);
+
+std::tuple<at::Tensor, at::Tensor> rrelu_with_noise_cpu(
+    const at::Tensor& self, double lower, double upper, bool training,
+    c10::optional<at::Generator> generator);
+at::Tensor rrelu_backward_cpu(const at::Tensor& grad_output,
+                              const at::Tensor& self, const at::Tensor& noise,
+                              double lower, double upper, bool training);
+
+}  // namespace cpu
+}  // namespace relulab

@@ -1,0 +1,136 @@
+// The operator table and comparison helpers of op_cases.h.
+
+#include <gtest/gtest.h>
+
+#include "support/op_cases.h"
+
+#include "relulab/relulab.h"
+
+namespace relulab {
+namespace testing {
+
+namespace F = torch::nn::functional;
+
+Tolerance tolerance_for(at::ScalarType dtype) {
+  return dtype == at::kFloat ? Tolerance{1e-6, 3e-6} : Tolerance{1e-10, 1e-14};
+}
+
+std::vector<OpCase> all_op_cases(int64_t channels) {
+  // Deterministic, distinct slopes; some negative, as learned slopes can be.
+  auto slopes = [](int64_t n, const at::Tensor& like) {
+    return torch::linspace(-0.3, 0.7, n, like.options().requires_grad(false))
+        .requires_grad_(like.requires_grad());
+  };
+  std::vector<OpCase> cases = {
+      {"relu", Agreement::kBitwise, [](const at::Tensor& x) { return ops::relu(x); },
+       [](const at::Tensor& x) { return torch::relu(x); }, true},
+      {"leaky_relu(0.01)", Agreement::kBitwise,
+       [](const at::Tensor& x) { return ops::leaky_relu(x, 0.01); },
+       [](const at::Tensor& x) { return F::leaky_relu(x, F::LeakyReLUFuncOptions()); },
+       true},
+      {"leaky_relu(0.2)", Agreement::kBitwise,
+       [](const at::Tensor& x) { return ops::leaky_relu(x, 0.2); },
+       [](const at::Tensor& x) {
+         return F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2));
+       },
+       true},
+      {"gelu", Agreement::kTolerance, [](const at::Tensor& x) { return ops::gelu(x); },
+       [](const at::Tensor& x) { return torch::gelu(x); }, false},
+      {"gelu(tanh)", Agreement::kTolerance,
+       [](const at::Tensor& x) { return ops::gelu(x, "tanh"); },
+       [](const at::Tensor& x) { return torch::gelu(x, "tanh"); }, false},
+      {"sigmoid", Agreement::kTolerance,
+       [](const at::Tensor& x) { return ops::sigmoid(x); },
+       [](const at::Tensor& x) { return torch::sigmoid(x); }, false},
+      {"tanh", Agreement::kTolerance, [](const at::Tensor& x) { return ops::tanh(x); },
+       [](const at::Tensor& x) { return torch::tanh(x); }, false},
+      {"elu", Agreement::kTolerance, [](const at::Tensor& x) { return ops::elu(x); },
+       [](const at::Tensor& x) { return torch::elu(x); }, true},
+      {"elu(alpha=0.5)", Agreement::kTolerance,
+       [](const at::Tensor& x) { return ops::elu(x, 0.5); },
+       [](const at::Tensor& x) { return torch::elu(x, 0.5); }, true},
+      {"selu", Agreement::kTolerance, [](const at::Tensor& x) { return ops::selu(x); },
+       [](const at::Tensor& x) { return torch::selu(x); }, true},
+      {"silu", Agreement::kTolerance, [](const at::Tensor& x) { return ops::silu(x); },
+       [](const at::Tensor& x) { return torch::silu(x); }, false},
+      {"rrelu(eval)", Agreement::kBitwise,
+       [](const at::Tensor& x) { return ops::rrelu(x, 0.1, 0.3, /*training=*/false); },
+       [](const at::Tensor& x) { return torch::rrelu(x, 0.1, 0.3, /*training=*/false); },
+       true},
+  };
+  // PReLU with one shared slope, and with one per channel.
+  cases.push_back({"prelu(shared)", Agreement::kBitwise,
+                   [slopes](const at::Tensor& x) { return ops::prelu(x, slopes(1, x) + 0.55); },
+                   [slopes](const at::Tensor& x) { return torch::prelu(x, slopes(1, x) + 0.55); },
+                   true});
+  cases.push_back({"prelu(per-channel)", Agreement::kBitwise,
+                   [slopes, channels](const at::Tensor& x) {
+                     return ops::prelu(x, slopes(channels, x));
+                   },
+                   [slopes, channels](const at::Tensor& x) {
+                     return torch::prelu(x, slopes(channels, x));
+                   },
+                   true});
+  return cases;
+}
+
+::testing::AssertionResult bitwise_equal(const at::Tensor& a, const at::Tensor& b) {
+  if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) {
+    return ::testing::AssertionFailure()
+           << "shape/dtype differ: " << a.sizes() << " " << a.scalar_type()
+           << " vs " << b.sizes() << " " << b.scalar_type();
+  }
+  const auto nan_a = torch::isnan(a);
+  if (!torch::equal(nan_a, torch::isnan(b))) {
+    return ::testing::AssertionFailure() << "NaN positions differ";
+  }
+  const auto bits = a.scalar_type() == at::kFloat ? at::kInt : at::kLong;
+  const auto ia = a.contiguous().view(bits).masked_fill(nan_a.contiguous(), 0);
+  const auto ib = b.contiguous().view(bits).masked_fill(nan_a.contiguous(), 0);
+  const auto differ = ia.ne(ib);
+  if (differ.any().item<bool>()) {
+    const auto idx = differ.flatten().nonzero()[0].item<int64_t>();
+    return ::testing::AssertionFailure()
+           << differ.sum().item<int64_t>() << " of " << a.numel()
+           << " elements differ in their bits; first at flat index " << idx
+           << ": " << a.contiguous().flatten()[idx].item<double>() << " vs "
+           << b.contiguous().flatten()[idx].item<double>();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult close(const at::Tensor& a, const at::Tensor& b,
+                                 Tolerance tol) {
+  if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) {
+    return ::testing::AssertionFailure() << "shape/dtype differ";
+  }
+  if (!torch::equal(torch::isnan(a), torch::isnan(b))) {
+    return ::testing::AssertionFailure() << "NaN positions differ";
+  }
+  const auto finite = torch::isfinite(b);
+  if (!torch::equal(a.masked_select(~finite & ~torch::isnan(b)),
+                    b.masked_select(~finite & ~torch::isnan(b)))) {
+    return ::testing::AssertionFailure() << "infinities differ";
+  }
+  const auto ad = a.to(at::kDouble).masked_select(finite);
+  const auto bd = b.to(at::kDouble).masked_select(finite);
+  const auto excess = (ad - bd).abs() - (tol.rtol * bd.abs() + tol.atol);
+  if (excess.numel() && excess.max().item<double>() > 0) {
+    const auto i = excess.argmax().item<int64_t>();
+    return ::testing::AssertionFailure()
+           << (excess > 0).sum().item<int64_t>() << " of " << a.numel()
+           << " elements out of tolerance (rtol=" << tol.rtol << ", atol=" << tol.atol
+           << "); worst: " << ad[i].item<double>() << " vs " << bd[i].item<double>();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult agree(const OpCase& op, const at::Tensor& ours,
+                                 const at::Tensor& reference) {
+  return op.agreement == Agreement::kBitwise
+             ? bitwise_equal(ours, reference)
+             : close(ours, reference, tolerance_for(reference.scalar_type()));
+}
+
+}  // namespace testing
+}  // namespace relulab
