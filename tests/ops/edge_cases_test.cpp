@@ -19,7 +19,9 @@ at::Tensor special_values(at::ScalarType dtype) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double tiny = dtype == at::kFloat ? 1e-40 : 1e-310;  // subnormal
   const double big = dtype == at::kFloat ? 100.0 : 800.0;    // exp overflows
-  std::vector<double> v = {0.0, -0.0, nan, inf, -inf, tiny, -tiny, big, -big,
+  // Just inside exp's finite range, where a clamped exp must still be right.
+  const double edge = dtype == at::kFloat ? 88.5 : 709.5;
+  std::vector<double> v = {0.0, -0.0, nan, inf, -inf, tiny, -tiny, big, -big, edge, -edge,
                            1.0, -1.0, 1e-3, -1e-3, 20.0, -20.0, 88.0, -88.0};
   // Repeat so that special values land both in full vectors and in the tail.
   std::vector<double> all;

@@ -25,11 +25,24 @@ namespace cpu {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Note [Vector width]
+// On this AVX-512 CPU (Zen 4 class), full 512-bit vectors speed up the
+// compute-bound (transcendental) kernels, but made the memory-bound ones
+// ~10% slower than 256-bit vectors do (relulab bench, relu and sigmoid
+// backward at 4M floats, 1 thread). Memory-bound kernels therefore use at
+// most 256-bit vectors; each functor says which of its directions is
+// compute-bound (kForwardIsCompute, kBackwardIsCompute).
+template <typename T, bool kComputeBound>
+using TagFor = std::conditional_t<kComputeBound, hn::ScalableTag<T>,
+                                  hn::CappedTag<T, 32 / sizeof(T)>>;
+template <typename T>
+using MemoryBoundTag = TagFor<T, false>;
+
 // y = op.Forward(x), full vectors then one masked tail (no scalar remainder
 // loop, so the tail runs the very same arithmetic as the body).
 template <class Op, typename T>
 HWY_INLINE void MapForward(const Op& op, const T* x, T* y, size_t n) {
-  const hn::ScalableTag<T> d;
+  const TagFor<T, Op::kForwardIsCompute> d;
   const size_t lanes = hn::Lanes(d);
   size_t i = 0;
   for (; i + lanes <= n; i += lanes) {
@@ -45,7 +58,7 @@ HWY_INLINE void MapForward(const Op& op, const T* x, T* y, size_t n) {
 template <class Op, typename T>
 HWY_INLINE void MapBackward(const Op& op, const T* g, const T* s, T* gi,
                             size_t n) {
-  const hn::ScalableTag<T> d;
+  const TagFor<T, Op::kBackwardIsCompute> d;
   const size_t lanes = hn::Lanes(d);
   size_t i = 0;
   for (; i + lanes <= n; i += lanes) {
@@ -139,7 +152,7 @@ void PointwiseBackwardF64(Pointwise op, const PointwiseParams& p,
 // one row, multiplied lane by lane.
 template <typename T>
 bool UseExpandedRow(ChannelLayout layout) {
-  const hn::ScalableTag<T> d;
+  const MemoryBoundTag<T> d;
   return layout.channels > 1 &&
          layout.inner < static_cast<int64_t>(4 * hn::Lanes(d));
 }
@@ -147,7 +160,7 @@ bool UseExpandedRow(ChannelLayout layout) {
 template <typename T>
 void PreluForwardT(const T* x, const T* w, T* y, ChannelLayout layout,
                    int64_t begin, int64_t end) {
-  const hn::ScalableTag<T> d;
+  const MemoryBoundTag<T> d;
   const size_t lanes = hn::Lanes(d);
   if (!UseExpandedRow<T>(layout)) {
     for (int64_t i = begin; i < end;) {
@@ -197,7 +210,7 @@ void PreluForwardT(const T* x, const T* w, T* y, ChannelLayout layout,
 template <typename T>
 void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw,
                     ChannelLayout layout, int64_t begin, int64_t end) {
-  const hn::ScalableTag<T> d;
+  const MemoryBoundTag<T> d;
   const size_t lanes = hn::Lanes(d);
   const auto zero = hn::Zero(d);
   if (!UseExpandedRow<T>(layout)) {
@@ -290,7 +303,7 @@ void PreluBackwardF64(const double* g, const double* x, const double* w,
 // y = x <= 0 ? x * r : x; noise = x <= 0 ? r : 1 (LibTorch's rrelu_with_noise).
 template <typename T>
 void RreluForwardT(const T* x, T* noise, T* y, size_t n) {
-  const hn::ScalableTag<T> d;
+  const MemoryBoundTag<T> d;
   const size_t lanes = hn::Lanes(d);
   const auto zero = hn::Zero(d);
   const auto one = hn::Set(d, T(1));
@@ -314,7 +327,7 @@ void RreluForwardT(const T* x, T* noise, T* y, size_t n) {
 
 template <typename T>
 void MultiplyT(const T* a, const T* b, T* out, size_t n) {
-  const hn::ScalableTag<T> d;
+  const MemoryBoundTag<T> d;
   const size_t lanes = hn::Lanes(d);
   size_t i = 0;
   for (; i + lanes <= n; i += lanes) {
@@ -462,6 +475,8 @@ void multiply<double>(const double* a, const double* b, double* out, int64_t n) 
 }
 
 const char* simd_target_name() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+
+void disable_avx512() { hwy::DisableTargets(HWY_AVX3 | HWY_AVX3_DL); }
 
 }  // namespace cpu
 }  // namespace relulab

@@ -79,6 +79,7 @@ void multiply(const T* a, const T* b, T* out, int64_t n);
 
 /// Name of the SIMD target the dispatcher picked on this CPU (for benchmarks).
 const char* simd_target_name();
+void disable_avx512();
 
 }  // namespace cpu
 }  // namespace relulab

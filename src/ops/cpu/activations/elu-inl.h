@@ -20,6 +20,10 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 template <typename T>
 struct EluOp {
+  // See Note [Vector width] in kernels.cpp.
+  static constexpr bool kForwardIsCompute = true;
+  static constexpr bool kBackwardIsCompute = true;
+
   T alpha;
   T scale;
   T input_scale;

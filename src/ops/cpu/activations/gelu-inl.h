@@ -31,30 +31,40 @@ template <typename T>
 constexpr T kGeluKappa = T(0.044715);
 
 struct GeluErfOp {
+  // See Note [Vector width] in kernels.cpp.
+  static constexpr bool kForwardIsCompute = true;
+  static constexpr bool kBackwardIsCompute = true;
+
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
     using T = hn::TFromD<D>;
     const auto half = hn::Set(d, T(0.5));
-    const auto erf = ErfFloat(d, hn::Mul(x, hn::Set(d, kSqrt1_2<T>)));
+    const auto z = hn::Mul(x, hn::Set(d, kSqrt1_2<T>));
+    const auto erf = ErfFloat(d, z, ExpNonPositive(d, hn::Neg(hn::Mul(z, z))));
     // x/2 + x/2 * erf rather than x/2 * (1 + erf): one FMA, and gelu(-0.0)
     // is +0.0 as LibTorch's float kernel returns.
     const auto half_x = hn::Mul(x, half);
     return hn::MulAdd(half_x, erf, half_x);
   }
+  // grad * (Phi(x) + x * phi(x)). erf(x / sqrt 2) needs exp(-x^2 / 2), which
+  // is also phi's exponential: one exp serves both.
   template <class D>
   HWY_INLINE hn::Vec<D> Backward(D d, hn::Vec<D> g, hn::Vec<D> x) const {
     using T = hn::TFromD<D>;
     const auto half = hn::Set(d, T(0.5));
-    const auto one = hn::Set(d, T(1));
-    const auto cdf = hn::Mul(
-        half, hn::Add(one, ErfFloat(d, hn::Mul(x, hn::Set(d, kSqrt1_2<T>)))));
-    const auto pdf = hn::Mul(ExpFull(d, hn::Mul(hn::Neg(half), hn::Mul(x, x))),
-                             hn::Set(d, kInvSqrt2Pi<T>));
+    const auto z = hn::Mul(x, hn::Set(d, kSqrt1_2<T>));
+    const auto e = ExpNonPositive(d, hn::Neg(hn::Mul(z, z)));
+    const auto cdf = hn::MulAdd(half, ErfFloat(d, z, e), half);
+    const auto pdf = hn::Mul(e, hn::Set(d, kInvSqrt2Pi<T>));
     return hn::Mul(g, hn::MulAdd(x, pdf, cdf));
   }
 };
 
 struct GeluTanhOp {
+  // See Note [Vector width] in kernels.cpp.
+  static constexpr bool kForwardIsCompute = true;
+  static constexpr bool kBackwardIsCompute = true;
+
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
     using T = hn::TFromD<D>;

@@ -19,6 +19,10 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 template <typename T>
 struct LeakyReluOp {
+  // See Note [Vector width] in kernels.cpp.
+  static constexpr bool kForwardIsCompute = false;
+  static constexpr bool kBackwardIsCompute = false;
+
   T negative_slope;
 
   template <class D>

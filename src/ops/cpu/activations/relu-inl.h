@@ -18,6 +18,10 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 struct ReluOp {
+  // See Note [Vector width] in kernels.cpp.
+  static constexpr bool kForwardIsCompute = false;
+  static constexpr bool kBackwardIsCompute = false;
+
   // x < 0 selects zero; NaN and -0.0 fail the test and pass through.
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {

@@ -18,6 +18,10 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 struct SigmoidOp {
+  // See Note [Vector width] in kernels.cpp.
+  static constexpr bool kForwardIsCompute = true;
+  static constexpr bool kBackwardIsCompute = false;
+
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
     return Logistic(d, x);

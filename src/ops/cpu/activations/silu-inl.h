@@ -18,6 +18,10 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 struct SiluOp {
+  // See Note [Vector width] in kernels.cpp.
+  static constexpr bool kForwardIsCompute = true;
+  static constexpr bool kBackwardIsCompute = true;
+
   // x / (1 + exp(-x)), as LibTorch computes it (so silu(-inf) is NaN there too).
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {

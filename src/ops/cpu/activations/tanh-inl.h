@@ -18,6 +18,10 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 struct TanhOp {
+  // See Note [Vector width] in kernels.cpp.
+  static constexpr bool kForwardIsCompute = true;
+  static constexpr bool kBackwardIsCompute = false;
+
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
     // Highway's Tanh is defined on all finite floats; NaN must stay NaN.

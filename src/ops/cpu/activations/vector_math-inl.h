@@ -18,22 +18,23 @@ namespace cpu {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-/// Largest argument whose exp is finite.
-template <typename T>
-constexpr T kExpOverflow = sizeof(T) == 4 ? T(88.72283) : T(709.782712893384);
-
-/// exp(x) with exp(+inf or overflow) = +inf and exp(NaN) = NaN. Highway's Exp
-/// is only specified on (-inf, 104] (float), so the edges are ours.
+/// exp(x) over the whole float range: exp(+inf) = +inf, exp(-inf) = 0 and
+/// exp(NaN) = NaN. Highway's Exp is specified on [-FLT_MAX, 104] (float) and
+/// returns 0 below -104 and for NaN; clamping at 100 (float; 709.8 for double,
+/// checked up to overflow by tests/ops/edge_cases_test.cpp)
+/// keeps it in range while still overflowing to +inf, and NaN is put back.
 template <class D>
 HWY_INLINE hn::Vec<D> ExpFull(D d, hn::Vec<D> x) {
   using T = hn::TFromD<D>;
-  const auto overflow = hn::Set(d, kExpOverflow<T>);
-  const auto inf = hn::Set(d, std::numeric_limits<T>::infinity());
-  auto r = hn::Exp(d, hn::Min(x, overflow));
-  r = hn::IfThenElse(hn::Gt(x, overflow), inf, r);
-  r = hn::IfThenElse(hn::Lt(x, hn::Set(d, -std::numeric_limits<T>::max())),
-                     hn::Zero(d), r);
-  return hn::IfThenElse(hn::IsNaN(x), x, r);
+  const auto clamp = hn::Set(d, sizeof(T) == 4 ? T(100) : T(709.8));
+  return hn::IfThenElse(hn::IsNaN(x), x, hn::Exp(d, hn::Min(x, clamp)));
+}
+
+/// exp(x) for x <= 0 or -inf (no NaN): Highway's Exp as is, which is 0 for
+/// x < -104 and so for -inf.
+template <class D>
+HWY_INLINE hn::Vec<D> ExpNonPositive(D d, hn::Vec<D> x) {
+  return hn::Exp(d, x);
 }
 
 /// 1 / (1 + exp(-x)), the logistic function, with LibTorch's edge behaviour.
@@ -46,10 +47,12 @@ HWY_INLINE hn::Vec<D> Logistic(D d, hn::Vec<D> x) {
 /// erf for float32: Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), the same
 /// approximation LibTorch's vectorised float erf uses, so GELU agrees with
 /// torch::gelu to a few ulp rather than to the approximation's error.
+/// `exp_neg_x_sq` is exp(-x * x), passed in because GELU's backward needs
+/// the same value for the normal density (see GeluErfOp).
 template <class D>
-HWY_INLINE hn::Vec<D> ErfFloat(D d, hn::Vec<D> x) {
+HWY_INLINE hn::Vec<D> ErfFloat(D d, hn::Vec<D> x, hn::Vec<D> exp_neg_x_sq) {
   using T = hn::TFromD<D>;
-  static_assert(sizeof(T) == 4, "ErfFloat is float32-only; see GeluOp");
+  static_assert(sizeof(T) == 4, "ErfFloat is float32-only; see Note [float64 GELU]");
   const auto one = hn::Set(d, T(1));
   const auto sign = hn::And(x, hn::Set(d, T(-0.0)));
   const auto ax = hn::Abs(x);
@@ -58,9 +61,8 @@ HWY_INLINE hn::Vec<D> ErfFloat(D d, hn::Vec<D> x) {
   r = hn::MulAdd(r, t, hn::Set(d, T(1.421413741f)));
   r = hn::MulAdd(r, t, hn::Set(d, T(-0.284496736f)));
   r = hn::MulAdd(r, t, hn::Set(d, T(0.254829592f)));
-  const auto e = ExpFull(d, hn::Neg(hn::Mul(x, x)));
   // erf(|x|) = 1 - r * t * exp(-x^2)
-  const auto erf_abs = hn::NegMulAdd(hn::Mul(e, t), r, one);
+  const auto erf_abs = hn::NegMulAdd(hn::Mul(exp_neg_x_sq, t), r, one);
   return hn::Or(erf_abs, sign);
 }
 
