@@ -60,38 +60,44 @@ struct GeluErfOp {
   }
 };
 
+// 0.5 x (1 + tanh(u)) is computed as x * sigmoid(2u): the same function
+// with one exp and no tanh (cheaper), and no cancellation in 1 + tanh(u)
+// for large negative x (so closer to the float64 truth than LibTorch's).
 struct GeluTanhOp {
   // See Note [Vector width] in kernels.cpp.
   static constexpr bool kForwardIsCompute = true;
   static constexpr bool kBackwardIsCompute = true;
 
+  // e = exp(-2u) with u = sqrt(2/pi) (x + kappa x^3).
+  template <class D>
+  static HWY_INLINE hn::Vec<D> ExpMinusTwoU(D d, hn::Vec<D> x) {
+    using T = hn::TFromD<D>;
+    const auto cube = hn::Mul(hn::Mul(x, x), x);
+    return ExpFull(d, hn::Mul(hn::Set(d, T(-2) * kSqrt2OverPi<T>),
+                              hn::MulAdd(hn::Set(d, kGeluKappa<T>), cube, x)));
+  }
+
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
-    using T = hn::TFromD<D>;
-    const auto half = hn::Set(d, T(0.5));
-    const auto one = hn::Set(d, T(1));
-    const auto cube = hn::Mul(hn::Mul(x, x), x);
-    const auto inner = hn::Mul(hn::Set(d, kSqrt2OverPi<T>),
-                               hn::MulAdd(hn::Set(d, kGeluKappa<T>), cube, x));
-    return hn::Mul(hn::Mul(half, x), hn::Add(one, hn::Tanh(d, inner)));
+    const auto one = hn::Set(d, hn::TFromD<D>(1));
+    return hn::Div(x, hn::Add(one, ExpMinusTwoU(d, x)));
   }
+  // d/dx [x s] with s = sigmoid(2u) = 1 / (1 + e): s + 2 x s (1 - s) u',
+  // u' = sqrt(2/pi) (1 + 3 kappa x^2). Where s > 1/2, 1 - s is taken as
+  // e * s, which does not cancel as s approaches 1 (elsewhere e may be inf).
   template <class D>
   HWY_INLINE hn::Vec<D> Backward(D d, hn::Vec<D> g, hn::Vec<D> x) const {
     using T = hn::TFromD<D>;
-    const auto half = hn::Set(d, T(0.5));
     const auto one = hn::Set(d, T(1));
-    const auto beta = hn::Set(d, kSqrt2OverPi<T>);
-    const auto kappa = hn::Set(d, kGeluKappa<T>);
-    const auto x_sq = hn::Mul(x, x);
-    const auto inner = hn::Mul(beta, hn::MulAdd(kappa, hn::Mul(x_sq, x), x));
-    const auto tanh_inner = hn::Tanh(d, inner);
-    const auto left_derivative = hn::Mul(half, hn::Add(one, tanh_inner));
-    const auto tanh_derivative = hn::NegMulAdd(tanh_inner, tanh_inner, one);
-    const auto inner_derivative =
-        hn::Mul(beta, hn::MulAdd(hn::Set(d, T(3)), hn::Mul(kappa, x_sq), one));
-    const auto right_derivative = hn::Mul(
-        hn::Mul(hn::Mul(half, x), tanh_derivative), inner_derivative);
-    return hn::Mul(g, hn::Add(left_derivative, right_derivative));
+    const auto e = ExpMinusTwoU(d, x);
+    const auto s = hn::Div(one, hn::Add(one, e));
+    const auto u_prime = hn::Mul(hn::Set(d, kSqrt2OverPi<T>),
+                                 hn::MulAdd(hn::Set(d, T(3) * kGeluKappa<T>), hn::Mul(x, x), one));
+    const auto half = hn::Set(d, T(0.5));
+    const auto one_minus_s = hn::IfThenElse(hn::Gt(s, half), hn::Mul(e, s), hn::Sub(one, s));
+    const auto s_one_minus_s = hn::Mul(s, one_minus_s);
+    const auto derivative = hn::MulAdd(hn::Mul(hn::Add(x, x), s_one_minus_s), u_prime, s);
+    return hn::Mul(g, derivative);
   }
 };
 
