@@ -1,11 +1,15 @@
 // The relulab command line: `relulab <command> [options]`.
 
 #include <cxxopts.hpp>
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <sstream>
 
 #include "kernel_bench.h"
+#include "lab/config/config_error.h"
+#include "lab/config/sweep.h"
+#include "lab/run/runner.h"
 #include "relulab/version.h"
 
 namespace {
@@ -13,6 +17,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: relulab <command> [options]\n"
     "commands:\n"
+    "  sweep     run a sweep file: relulab sweep experiments/quick.yaml [--jobs N] [--set k=v]\n"
+    "  validate  check a sweep file and list its trials, running nothing\n"
     "  bench     time every operator against LibTorch and copy_ (results/bench/kernels.csv)\n"
     "  version   print the version\n"
     "run `relulab <command> --help` for a command's options\n";
@@ -31,6 +37,75 @@ std::vector<T> parse_list(const std::string& text) {
     out.push_back(value);
   }
   return out;
+}
+
+std::string joined(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+  return out;
+}
+
+// Options shared by sweep, validate and the hidden _worker command.
+void add_sweep_options(cxxopts::Options& options) {
+  options.add_options()
+      ("file", "the sweep file", cxxopts::value<std::string>())
+      ("set", "override a key for every trial: --set train.epochs=1 (repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("out", "results folder (default: results/<sweep name>)", cxxopts::value<std::string>()->default_value(""))
+      ("h,help", "show this help");
+  options.parse_positional({"file"});
+  options.positional_help("FILE.yaml");
+}
+
+relulab::lab::RunOptions run_options(const cxxopts::ParseResult& parsed, int argc, char** argv) {
+  relulab::lab::RunOptions o;
+  if (!parsed.count("file")) throw cxxopts::exceptions::parsing("missing the sweep FILE.yaml");
+  o.sweep_file = parsed["file"].as<std::string>();
+  if (parsed.count("set")) o.overrides = parsed["set"].as<std::vector<std::string>>();
+  o.out_dir = parsed["out"].as<std::string>();
+  o.command_line = joined(argc, argv);
+  return o;
+}
+
+int sweep_command(int argc, char** argv, const char* name) {
+  const std::string command = name;
+  cxxopts::Options options("relulab " + command,
+                           command == "validate" ? "Check a sweep file and list its trials"
+                                                 : "Run a sweep: train every trial, write CSVs, resume after a crash");
+  add_sweep_options(options);
+  if (command == "sweep") {
+    options.add_options()
+        ("j,jobs", "trials at once (default: one per CPU core)", cxxopts::value<int>()->default_value("0"))
+        ("force", "discard existing results and start over")
+        ("dry-run", "list the trials and stop");
+  }
+  const auto parsed = options.parse(argc, argv);
+  if (parsed.count("help")) {
+    std::cout << options.help() << "\n";
+    return 0;
+  }
+  auto run = run_options(parsed, argc, argv);
+  relulab::lab::Sweep sweep;
+  try {
+    sweep = relulab::lab::load_sweep(run.sweep_file, run.overrides);
+  } catch (const relulab::lab::ConfigError& e) {
+    std::cerr << "relulab " << command << ": " << e.what() << "\n";
+    return 2;
+  }
+  if (command == "_worker") return relulab::lab::run_worker(run);
+  if (command == "validate" || parsed.count("dry-run")) {
+    std::cout << run.sweep_file << ": valid; sweep '" << sweep.name << "' has " << sweep.trials.size()
+              << " trials (" << sweep.method << "), results in " << relulab::lab::output_dir(sweep, run)
+              << "\n" << relulab::lab::describe_trials(sweep);
+    return 0;
+  }
+  run.jobs = parsed["jobs"].as<int>();
+  run.force = parsed.count("force") > 0;
+  if (run.jobs < 0) {
+    std::cerr << "relulab sweep: --jobs must be >= 0\n";
+    return 2;
+  }
+  return relulab::lab::run_sweep(sweep, run);
 }
 
 int bench_command(int argc, char** argv) {
@@ -75,6 +150,9 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   try {
     if (command == "bench") return bench_command(argc - 1, argv + 1);
+    if (command == "sweep" || command == "validate" || command == "_worker") {
+      return sweep_command(argc - 1, argv + 1, argv[1]);
+    }
     if (command == "version" || command == "--version") {
       std::cout << "relulab " << relulab::kVersion << "\n";
       return 0;
@@ -84,8 +162,11 @@ int main(int argc, char** argv) {
       return 0;
     }
   } catch (const cxxopts::exceptions::exception& e) {
-    std::cerr << "relulab " << command << ": " << e.what() << "\n";
+    std::cerr << "relulab " << command << ": " << e.what() << " (see relulab " << command << " --help)\n";
     return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "relulab " << command << ": " << e.what() << "\n";
+    return 1;
   }
   std::cerr << "relulab: unknown command '" << command << "'\n" << kUsage;
   return 2;

@@ -1,0 +1,485 @@
+// Loading and expanding sweep files: see sweep.h and docs/config.md.
+
+#include "lab/config/sweep.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "lab/config/config_error.h"
+#include "lab/config/schema.h"
+
+namespace relulab {
+namespace lab {
+namespace {
+
+// A value in the sweep and where it was written.
+struct Entry {
+  YAML::Node value;
+  Origin origin;
+};
+using Assignment = std::map<std::string, Entry>;  // dotted key -> value
+
+// One axis of the grid: its alternatives, each assigning one or more keys.
+struct Axis {
+  std::vector<Assignment> choices;
+};
+
+// A random-search parameter: a list to pick from, or a range.
+struct Distribution {
+  std::string key;
+  Origin origin;
+  std::vector<Entry> values;
+  double min = 0, max = 0;
+  bool log = false, integer = false;
+};
+
+const std::vector<std::string> kTopLevelKeys = {"name",   "description", "method", "count",
+                                                "random_seed", "seeds", "base", "parameters",
+                                                "zip",    "exclude"};
+
+class Loader {
+ public:
+  explicit Loader(std::string file) : file_(std::move(file)) {}
+
+  Origin at(const YAML::Node& node) const {
+    const auto mark = node.Mark();
+    return mark.is_null() ? Origin{file_} : Origin{file_, mark.line + 1, mark.column + 1};
+  }
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                         const std::string& message) const {
+    throw ConfigError(at(node), key, message);
+  }
+
+  std::vector<std::string> schema_keys() const {
+    std::vector<std::string> keys;
+    for (const auto& spec : config_schema()) keys.push_back(spec.key);
+    return keys;
+  }
+
+  const KeySpec& spec_for(const std::string& key, const Origin& origin) const {
+    const KeySpec* spec = find_key(key);
+    if (!spec) {
+      throw ConfigError(origin, key,
+                        "unknown key" + did_you_mean(key, schema_keys()) +
+                            "; docs/config.md lists every key");
+    }
+    if (key == "seed") {
+      throw ConfigError(origin, key, "set seeds with the top-level 'seeds:' list, not as a key");
+    }
+    return *spec;
+  }
+
+  // base: nested maps flattened to dotted keys; lists and the activation
+  // (a name or a map of its own) are values.
+  void flatten(const YAML::Node& node, const std::string& prefix, Assignment* out) const {
+    for (const auto& kv : node) {
+      const std::string key = prefix + kv.first.Scalar();
+      const bool leaf = key == "activation" || !kv.second.IsMap();
+      if (!leaf) {
+        if (!find_key(key) && std::none_of(config_schema().begin(), config_schema().end(),
+                                           [&](const KeySpec& s) { return s.key.rfind(key + ".", 0) == 0; })) {
+          fail(kv.first, key, "unknown section" + did_you_mean(key, schema_keys()));
+        }
+        flatten(kv.second, key + ".", out);
+        continue;
+      }
+      const Origin origin = at(kv.first);
+      check_value(spec_for(key, origin), kv.second, at(kv.second));
+      (*out)[key] = Entry{kv.second, at(kv.second)};
+    }
+  }
+
+  std::string file_;
+};
+
+std::string canonical(const KeySpec& spec, const YAML::Node& value) {
+  TrialConfig config;
+  spec.set(config, value);
+  return spec.get(config);
+}
+
+// "train.epochs=1" -> key and value.
+std::pair<std::string, YAML::Node> parse_override(const std::string& text) {
+  const Origin origin{"--set " + text};
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ConfigError(origin, "", "expected --set key=value, e.g. --set train.epochs=1");
+  }
+  const std::string key = text.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(text.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(origin, key, "malformed value: " + e.msg);
+  }
+  return {key, value};
+}
+
+uint64_t fnv1a(const std::string& text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// A uniform double in [0, 1) from 53 random bits: the same on every
+// platform, unlike std::uniform_real_distribution.
+double unit_uniform(std::mt19937_64& rng) { return (rng() >> 11) * 0x1.0p-53; }
+
+}  // namespace
+
+std::string trial_id(const std::map<std::string, std::string>& values) {
+  std::string text;
+  for (const auto& [key, value] : values) text += key + "=" + value + "\n";
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(fnv1a(text)));
+  return std::string(buf, 12);
+}
+
+Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides) {
+  Loader loader(path);
+  if (!std::filesystem::exists(path)) {
+    throw ConfigError(Origin{path}, "", "no such file");
+  }
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(Origin{path, e.mark.line + 1, e.mark.column + 1}, "",
+                      "malformed YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(Origin{path}, "", "cannot read: " + e.msg);
+  }
+  if (!root.IsMap()) loader.fail(root, "", "a sweep file is a map with name:, base:, parameters: ...");
+  for (const auto& kv : root) {
+    const auto key = kv.first.Scalar();
+    if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) == kTopLevelKeys.end()) {
+      loader.fail(kv.first, key, "unknown top-level key" + did_you_mean(key, kTopLevelKeys) +
+                                     "; valid keys: name, description, method, count, "
+                                     "random_seed, seeds, base, parameters, zip, exclude");
+    }
+  }
+
+  Sweep sweep;
+  sweep.file = path;
+  sweep.overrides = overrides;
+  if (!root["name"] || !root["name"].IsScalar() || root["name"].Scalar().empty()) {
+    loader.fail(root, "name", "every sweep needs a name (it names the results folder)");
+  }
+  sweep.name = root["name"].Scalar();
+  if (sweep.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+      std::string::npos) {
+    loader.fail(root["name"], "name", "use letters, digits, '_', '-' and '.' only (it names a folder)");
+  }
+  sweep.method = root["method"] ? root["method"].Scalar() : "grid";
+  if (sweep.method != "grid" && sweep.method != "random") {
+    loader.fail(root["method"], "method", "must be grid or random, got '" + sweep.method + "'");
+  }
+  int64_t count = 0;
+  if (root["count"]) {
+    if (sweep.method != "random") loader.fail(root["count"], "count", "applies to method: random only");
+    try {
+      count = root["count"].as<int64_t>();
+    } catch (const YAML::Exception&) {
+      loader.fail(root["count"], "count", "must be an integer");
+    }
+    if (count < 1) loader.fail(root["count"], "count", "must be >= 1");
+  } else if (sweep.method == "random") {
+    loader.fail(root, "count", "method: random needs count: (how many trials to draw)");
+  }
+  uint64_t random_seed = 0;
+  if (root["random_seed"]) {
+    try {
+      random_seed = root["random_seed"].as<uint64_t>();
+    } catch (const YAML::Exception&) {
+      loader.fail(root["random_seed"], "random_seed", "must be a non-negative integer");
+    }
+  }
+
+  // seeds: a list, or n for 0..n-1.
+  std::vector<Entry> seeds;
+  if (const auto node = root["seeds"]) {
+    if (node.IsScalar()) {
+      int64_t n = 0;
+      try {
+        n = node.as<int64_t>();
+      } catch (const YAML::Exception&) {
+        loader.fail(node, "seeds", "must be a list of integers or a count");
+      }
+      if (n < 1) loader.fail(node, "seeds", "must be >= 1");
+      for (int64_t s = 0; s < n; ++s) seeds.push_back(Entry{YAML::Node(s), loader.at(node)});
+    } else if (node.IsSequence() && node.size() > 0) {
+      std::set<std::string> seen;
+      for (const auto& s : node) {
+        check_value(*find_key("seed"), s, loader.at(s));
+        if (!seen.insert(s.Scalar()).second) loader.fail(s, "seeds", "duplicate seed " + s.Scalar());
+        seeds.push_back(Entry{s, loader.at(s)});
+      }
+    } else {
+      loader.fail(node, "seeds", "must be a non-empty list of integers or a count");
+    }
+  } else {
+    seeds.push_back(Entry{YAML::Node(0), Origin{path}});
+  }
+
+  Assignment base;
+  if (const auto node = root["base"]) {
+    if (!node.IsMap()) loader.fail(node, "base", "must be a map of sections (data, model, train, ...)");
+    loader.flatten(node, "", &base);
+  }
+
+  std::vector<Axis> axes;
+  std::vector<Distribution> distributions;
+  std::set<std::string> varied;
+  auto mark_varied = [&](const std::string& key, const YAML::Node& where) {
+    if (!varied.insert(key).second) loader.fail(where, key, "varied twice (parameters and zip)");
+  };
+  if (const auto node = root["parameters"]) {
+    if (!node.IsMap()) loader.fail(node, "parameters", "must be a map of key: {values: [...]}");
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      const KeySpec& spec = loader.spec_for(key, loader.at(kv.first));
+      mark_varied(key, kv.first);
+      const YAML::Node p = kv.second;
+      if (!p.IsMap()) loader.fail(kv.second, key, "must be {values: [...]}" +
+                                                      std::string(sweep.method == "random" ? " or {min:, max:, log:}" : ""));
+      for (const auto& field : p) {
+        const auto name = field.first.Scalar();
+        const std::vector<std::string> allowed = {"values", "min", "max", "log", "integer"};
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+          loader.fail(field.first, key, "unknown field '" + name + "'" + did_you_mean(name, allowed) +
+                                            "; valid: values, min, max, log, integer");
+        }
+      }
+      Distribution dist{key, loader.at(kv.first)};
+      if (p["values"]) {
+        if (!p["values"].IsSequence() || p["values"].size() == 0) {
+          loader.fail(p["values"], key, "values must be a non-empty list");
+        }
+        for (const auto& v : p["values"]) {
+          check_value(spec, v, loader.at(v));
+          dist.values.push_back(Entry{v, loader.at(v)});
+        }
+      } else if (p["min"] || p["max"]) {
+        if (sweep.method != "random") loader.fail(kv.second, key, "min/max ranges need method: random; use values: for a grid");
+        if (!p["min"] || !p["max"]) loader.fail(kv.second, key, "a range needs both min and max");
+        if (spec.type != ValueType::kInt && spec.type != ValueType::kDouble) {
+          loader.fail(kv.second, key, "a range needs a numeric key");
+        }
+        check_value(spec, p["min"], loader.at(p["min"]));
+        check_value(spec, p["max"], loader.at(p["max"]));
+        dist.min = p["min"].as<double>();
+        dist.max = p["max"].as<double>();
+        dist.log = p["log"] && p["log"].as<bool>();
+        dist.integer = spec.type == ValueType::kInt || (p["integer"] && p["integer"].as<bool>());
+        if (!(dist.min <= dist.max)) loader.fail(p["min"], key, "min must be <= max");
+        if (dist.log && !(dist.min > 0)) loader.fail(p["min"], key, "log ranges need min > 0");
+      } else {
+        loader.fail(kv.second, key, "needs values: [...] (or min/max with method: random)");
+      }
+      if (sweep.method == "grid") {
+        Axis axis;
+        for (const auto& v : dist.values) axis.choices.push_back({{key, v}});
+        axes.push_back(axis);
+      } else {
+        distributions.push_back(dist);
+      }
+    }
+  }
+  if (const auto node = root["zip"]) {
+    if (!node.IsSequence()) loader.fail(node, "zip", "must be a list of groups {key: [values], ...}");
+    for (const auto& group : node) {
+      if (!group.IsMap() || group.size() < 1) loader.fail(group, "zip", "each group is a map key: [values]");
+      Axis axis;
+      size_t length = 0;
+      for (const auto& kv : group) {
+        const std::string key = kv.first.Scalar();
+        const KeySpec& spec = loader.spec_for(key, loader.at(kv.first));
+        mark_varied(key, kv.first);
+        if (!kv.second.IsSequence() || kv.second.size() == 0) loader.fail(kv.second, key, "must be a non-empty list");
+        if (length == 0) {
+          length = kv.second.size();
+          axis.choices.resize(length);
+        } else if (kv.second.size() != length) {
+          loader.fail(kv.second, key, "zip lists must have equal lengths: " +
+                                          std::to_string(kv.second.size()) + " vs " + std::to_string(length));
+        }
+        for (size_t i = 0; i < length; ++i) {
+          check_value(spec, kv.second[i], loader.at(kv.second[i]));
+          axis.choices[i][key] = Entry{kv.second[i], loader.at(kv.second[i])};
+        }
+      }
+      axes.push_back(axis);
+    }
+  }
+
+  // --set overrides win over base and over any axis that varies the key.
+  for (const auto& text : overrides) {
+    const auto [key, value] = parse_override(text);
+    const Origin origin{"--set " + text};
+    const KeySpec& spec = loader.spec_for(key, origin);
+    check_value(spec, value, origin);
+    base[key] = Entry{value, origin};
+    for (auto& axis : axes) {
+      for (auto& choice : axis.choices) choice.erase(key);
+    }
+    distributions.erase(std::remove_if(distributions.begin(), distributions.end(),
+                                       [&](const Distribution& d) { return d.key == key; }),
+                        distributions.end());
+  }
+
+  // Exclusions: partial assignments, compared by canonical value.
+  std::vector<std::map<std::string, std::string>> excludes;
+  if (const auto node = root["exclude"]) {
+    if (!node.IsSequence()) loader.fail(node, "exclude", "must be a list of {key: value, ...}");
+    for (const auto& rule : node) {
+      if (!rule.IsMap()) loader.fail(rule, "exclude", "each rule is a map key: value");
+      std::map<std::string, std::string> r;
+      for (const auto& kv : rule) {
+        const std::string key = kv.first.Scalar();
+        const KeySpec& spec = loader.spec_for(key, loader.at(kv.first));
+        check_value(spec, kv.second, loader.at(kv.second));
+        r[key] = canonical(spec, kv.second);
+      }
+      excludes.push_back(r);
+    }
+  }
+
+  // The combinations: a grid, or random draws.
+  std::vector<Assignment> combos;
+  if (sweep.method == "grid") {
+    combos.push_back({});
+    for (const auto& axis : axes) {
+      std::vector<Assignment> next;
+      for (const auto& combo : combos) {
+        for (const auto& choice : axis.choices) {
+          Assignment a = combo;
+          for (const auto& [k, v] : choice) a[k] = v;
+          next.push_back(a);
+        }
+      }
+      combos = next;
+    }
+  } else {
+    std::mt19937_64 rng(random_seed);
+    for (int64_t i = 0; i < count; ++i) {
+      Assignment a;
+      for (const auto& d : distributions) {
+        if (!d.values.empty()) {
+          a[d.key] = d.values[std::min(d.values.size() - 1,
+                                       static_cast<size_t>(unit_uniform(rng) * d.values.size()))];
+          continue;
+        }
+        const double u = unit_uniform(rng);
+        double v = d.log ? std::exp(std::log(d.min) + u * (std::log(d.max) - std::log(d.min)))
+                         : d.min + u * (d.max - d.min);
+        a[d.key] = Entry{d.integer ? YAML::Node(static_cast<int64_t>(std::llround(v)))
+                                   : YAML::Node(format_double(v)),
+                         d.origin};
+      }
+      for (const auto& axis : axes) {
+        const auto& choice = axis.choices[std::min(axis.choices.size() - 1,
+                                                   static_cast<size_t>(unit_uniform(rng) * axis.choices.size()))];
+        for (const auto& [k, v] : choice) a[k] = v;
+      }
+      combos.push_back(a);
+    }
+  }
+
+  std::map<std::string, int64_t> seen_ids;
+  for (const auto& combo : combos) {
+    for (const auto& seed : seeds) {
+      Assignment full = base;
+      for (const auto& [k, v] : combo) full[k] = v;
+      full["seed"] = seed;
+      Trial trial;
+      for (const auto& spec : config_schema()) {
+        const auto it = full.find(spec.key);
+        if (it != full.end()) spec.set(trial.config, it->second.value);
+      }
+      for (const auto& spec : config_schema()) trial.values[spec.key] = spec.get(trial.config);
+      const bool excluded = std::any_of(excludes.begin(), excludes.end(), [&](const auto& rule) {
+        return std::all_of(rule.begin(), rule.end(),
+                           [&](const auto& kv) { return trial.values.at(kv.first) == kv.second; });
+      });
+      if (excluded) continue;
+
+      // Rules that involve several keys, reported at the key that breaks them.
+      auto origin_of = [&](const std::string& key) {
+        const auto it = full.find(key);
+        return it == full.end() ? Origin{path} : it->second.origin;
+      };
+      const auto& c = trial.config;
+      if (c.train.nesterov && c.train.momentum <= 0) {
+        throw ConfigError(origin_of("train.nesterov"), "train.nesterov", "needs train.momentum > 0");
+      }
+      if ((c.model.depth > 0) != (c.model.width > 0)) {
+        throw ConfigError(origin_of(c.model.depth > 0 ? "model.depth" : "model.width"),
+                          c.model.depth > 0 ? "model.depth" : "model.width",
+                          "model.depth and model.width go together (or use model.hidden)");
+      }
+      if (c.model.arch == "cnn" && c.data.dataset != "fashion-mnist") {
+        throw ConfigError(origin_of("model.arch"), "model.arch",
+                          "cnn needs image data (data.dataset: fashion-mnist), got " + c.data.dataset);
+      }
+      if (c.data.dataset == "gaussian" && c.train.epochs != 0) {
+        throw ConfigError(origin_of("train.epochs"), "train.epochs",
+                          "the gaussian dataset has no labels: it measures at initialisation "
+                          "only, so train.epochs must be 0");
+      }
+      if (c.data.dataset == "fashion-mnist") {
+        for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+          if (!std::filesystem::exists(std::filesystem::path(c.data.path) / f)) {
+            throw ConfigError(origin_of("data.path"), "data.path",
+                              "missing " + (std::filesystem::path(c.data.path) / f).string() +
+                                  "; HINT: apt-get install dataset-fashion-mnist (scripts/setup does)");
+          }
+        }
+      }
+      trial.id = trial_id(trial.values);
+      const auto [it, inserted] = seen_ids.emplace(trial.id, static_cast<int64_t>(sweep.trials.size()));
+      if (!inserted) {
+        throw ConfigError(Origin{path}, "", "trials " + std::to_string(it->second) + " and " +
+                                                std::to_string(sweep.trials.size()) +
+                                                " are identical (" + trial.id +
+                                                "); remove the duplicate value");
+      }
+      trial.index = static_cast<int64_t>(sweep.trials.size());
+      sweep.trials.push_back(std::move(trial));
+    }
+  }
+  if (sweep.trials.empty()) throw ConfigError(Origin{path}, "exclude", "every trial is excluded");
+  return sweep;
+}
+
+std::string Sweep::effective_yaml() const {
+  YAML::Emitter out;
+  out << YAML::Comment("Generated by relulab: the expanded sweep that produced these results.");
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << name;
+  out << YAML::Key << "source" << YAML::Value << file;
+  out << YAML::Key << "method" << YAML::Value << method;
+  out << YAML::Key << "overrides" << YAML::Value << YAML::Flow << overrides;
+  out << YAML::Key << "trials" << YAML::Value << YAML::BeginSeq;
+  for (const auto& t : trials) {
+    out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << t.id;
+    out << YAML::Key << "config" << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : t.values) out << YAML::Key << k << YAML::Value << v;
+    out << YAML::EndMap << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace lab
+}  // namespace relulab

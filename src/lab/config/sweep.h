@@ -1,0 +1,45 @@
+// A sweep file, validated and expanded into its list of trials.
+//
+// YAML file (+ --set overrides) -> base config, parameter axes, zip groups,
+// exclusions, seeds -> one Trial per combination, each with a stable id.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lab/config/trial_config.h"
+
+namespace relulab {
+namespace lab {
+
+struct Trial {
+  int64_t index = 0;  // position in the expanded sweep
+  std::string id;     // stable hash of every configuration value, seed included
+  TrialConfig config;
+  /// Every schema key -> its canonical text: the configuration columns of
+  /// trials.csv, identical for every trial of every sweep.
+  std::map<std::string, std::string> values;
+};
+
+struct Sweep {
+  std::string name;
+  std::string file;
+  std::string method;
+  std::vector<std::string> overrides;
+  std::vector<Trial> trials;
+
+  /// The expanded sweep as YAML: what actually ran, written next to results.
+  std::string effective_yaml() const;
+};
+
+/// Loads, validates and expands `path`. `overrides` are "key=value" (--set).
+/// Throws ConfigError (file, line, column, key) on any mistake, before
+/// anything runs.
+Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// The stable id of a configuration (12 hex digits).
+std::string trial_id(const std::map<std::string, std::string>& values);
+
+}  // namespace lab
+}  // namespace relulab

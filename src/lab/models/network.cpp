@@ -1,0 +1,123 @@
+// Network construction and initialisation: see network.h.
+
+#include "lab/models/network.h"
+
+#include <cmath>
+#include <numeric>
+
+#include "relulab/nn/factory.h"
+#include "relulab/nn/modules.h"
+
+namespace relulab {
+namespace lab {
+namespace {
+
+torch::nn::AnyModule make_layer_activation(const ActivationConfig& a, int64_t units) {
+  nn::ActivationParams params = a.params;
+  if (a.per_channel) params["num_parameters"] = static_cast<double>(units);
+  return nn::make_activation(a.name, params);
+}
+
+double param_or(const ActivationConfig& a, const std::string& key, double fallback) {
+  const auto it = a.params.find(key);
+  if (it == a.params.end()) return fallback;
+  const double* d = std::get_if<double>(&it->second);
+  return d ? *d : fallback;
+}
+
+}  // namespace
+
+NetworkImpl::NetworkImpl(const ModelConfig& model, const ActivationConfig& activation,
+                         const std::vector<int64_t>& input_shape, int64_t outputs) {
+  conv_ = model.arch == "cnn";
+  if (conv_) {
+    TORCH_CHECK(input_shape.size() == 3, "cnn needs (C, H, W) inputs");
+    int64_t channels = input_shape[0], h = input_shape[1], w = input_shape[2];
+    for (size_t i = 0; i < model.channels.size(); ++i) {
+      const int64_t out = model.channels[i];
+      auto conv = torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out, 3).padding(1));
+      register_module("conv" + std::to_string(i), conv);
+      auto act = make_layer_activation(activation, out);
+      register_module("act" + std::to_string(i), act.ptr());
+      hidden_.push_back({"conv", out, torch::nn::AnyModule(conv), act, conv->weight});
+      channels = out;
+      h /= 2;
+      w /= 2;
+    }
+    head_ = register_module("head", torch::nn::Linear(channels * h * w, outputs));
+    return;
+  }
+  std::vector<int64_t> widths = model.hidden;
+  if (model.depth > 0) widths.assign(model.depth, model.width);
+  int64_t in = std::accumulate(input_shape.begin(), input_shape.end(), int64_t{1},
+                               std::multiplies<int64_t>());
+  for (size_t i = 0; i < widths.size(); ++i) {
+    auto linear = torch::nn::Linear(in, widths[i]);
+    register_module("fc" + std::to_string(i), linear);
+    auto act = make_layer_activation(activation, widths[i]);
+    register_module("act" + std::to_string(i), act.ptr());
+    hidden_.push_back({"linear", widths[i], torch::nn::AnyModule(linear), act, linear->weight});
+    in = widths[i];
+  }
+  head_ = register_module("head", torch::nn::Linear(in, outputs));
+}
+
+at::Tensor NetworkImpl::forward(const at::Tensor& input, std::vector<at::Tensor>* pre) {
+  at::Tensor x = conv_ ? input : input.flatten(1);
+  for (auto& layer : hidden_) {
+    const at::Tensor z = layer.transform.forward(x);
+    if (pre) pre->push_back(z);
+    x = layer.activation.forward(z);
+    if (conv_) x = torch::max_pool2d(x, 2);
+  }
+  return head_->forward(conv_ ? x.flatten(1) : x);
+}
+
+std::vector<at::Tensor> NetworkImpl::prelu_slopes() const {
+  std::vector<at::Tensor> slopes;
+  for (const auto& layer : hidden_) {
+    const auto params = layer.activation.ptr()->named_parameters();
+    slopes.push_back(params.contains("weight") ? params["weight"] : at::Tensor());
+  }
+  return slopes;
+}
+
+double activation_gain(const ActivationConfig& a) {
+  // LibTorch's calculate_gain where it has one; ReLU's for the smooth
+  // ReLU-likes (gelu, silu, elu), whose positive side is ~identity.
+  if (a.name == "tanh") return 5.0 / 3.0;
+  if (a.name == "sigmoid") return 1.0;
+  if (a.name == "selu") return 3.0 / 4.0;
+  double slope = 0.0;
+  if (a.name == "leaky_relu") slope = param_or(a, "negative_slope", 0.01);
+  if (a.name == "prelu") slope = param_or(a, "init", 0.25);
+  if (a.name == "rrelu") slope = (param_or(a, "lower", 1.0 / 8) + param_or(a, "upper", 1.0 / 3)) / 2;
+  return std::sqrt(2.0 / (1.0 + slope * slope));
+}
+
+void initialise(Network& net, const ModelConfig& model, const ActivationConfig& activation) {
+  if (model.init == "default") return;
+  torch::NoGradGuard no_grad;
+  const double gain = activation_gain(activation);
+  for (const auto& layer : net->hidden()) {
+    at::Tensor w = layer.weight;
+    const int64_t fan_in = w[0].numel();
+    const int64_t fan_out = w.size(0) * (w.dim() > 2 ? w[0][0].numel() : 1);
+    if (model.init == "kaiming_normal") {
+      w.normal_(0, gain / std::sqrt(static_cast<double>(fan_in)));
+    } else if (model.init == "kaiming_uniform") {
+      const double bound = gain * std::sqrt(3.0 / fan_in);
+      w.uniform_(-bound, bound);
+    } else if (model.init == "xavier_normal") {
+      w.normal_(0, gain * std::sqrt(2.0 / static_cast<double>(fan_in + fan_out)));
+    } else if (model.init == "orthogonal") {
+      torch::nn::init::orthogonal_(w, gain);
+    }
+    for (auto& p : layer.transform.ptr()->named_parameters()) {
+      if (p.key() == "bias") p.value().zero_();
+    }
+  }
+}
+
+}  // namespace lab
+}  // namespace relulab

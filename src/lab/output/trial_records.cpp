@@ -1,0 +1,182 @@
+// Trial records: see trial_records.h.
+
+#include "lab/output/trial_records.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "lab/config/schema.h"
+#include "lab/output/csv.h"
+#include "lab/output/provenance.h"
+
+namespace relulab {
+namespace lab {
+namespace fs = std::filesystem;
+namespace {
+
+const char* kFiles[] = {"trial.csv", "epochs.csv", "layers.csv"};
+
+std::vector<std::string> config_columns() {
+  std::vector<std::string> cols;
+  for (const auto& spec : config_schema()) cols.push_back(spec.key);
+  cols.push_back("activation_name");
+  return cols;
+}
+
+std::string integer(int64_t v, bool empty_if_negative = false) {
+  return empty_if_negative && v < 0 ? "" : std::to_string(v);
+}
+
+fs::path record_dir(const std::string& dir, const Trial& trial) {
+  return fs::path(dir) / "trials" / trial.id;
+}
+
+}  // namespace
+
+std::vector<std::string> trial_columns() {
+  std::vector<std::string> cols = {"trial_id", "trial_index", "sweep"};
+  for (const auto& c : config_columns()) cols.push_back(c);
+  for (const char* c :
+       {"status", "message", "final_test_accuracy", "best_test_accuracy", "final_train_loss",
+        "epochs_to_target", "loss_auc", "dead_fraction_init", "dead_fraction_end",
+        "network_dead_init", "diverged_step", "last_finite_loss", "wall_seconds",
+        "seconds_per_epoch", "samples_per_second", "relulab_version", "git_commit",
+        "libtorch_version", "simd_target", "device", "threads"}) {
+    cols.push_back(c);
+  }
+  return cols;
+}
+
+std::vector<std::string> epoch_columns() {
+  return {"trial_id", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "lr",
+          "seconds"};
+}
+
+std::vector<std::string> layer_columns() {
+  return {"trial_id",          "epoch",           "layer",          "kind",
+          "units",             "dead_fraction",   "dead_fraction_epoch",
+          "saturated_fraction", "negative_fraction", "grad_norm",   "weight_norm",
+          "slope_mean",        "slope_min",       "slope_max",      "network_dead"};
+}
+
+void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial& trial,
+                        const TrialResult& r) {
+  const auto& p = provenance();
+  CsvRow row = {trial.id, integer(trial.index), sweep.name};
+  for (const auto& spec : config_schema()) row.push_back(trial.values.at(spec.key));
+  row.push_back(trial.config.activation.name);
+  for (const auto& v :
+       {r.status, r.message, csv_number(r.final_test_accuracy), csv_number(r.best_test_accuracy),
+        csv_number(r.final_train_loss), integer(r.epochs_to_target, true), csv_number(r.loss_auc),
+        csv_number(r.dead_fraction_init), csv_number(r.dead_fraction_end),
+        std::string(r.network_dead_init ? "true" : "false"), integer(r.diverged_step, true),
+        csv_number(r.last_finite_loss), csv_number(r.wall_seconds), csv_number(r.seconds_per_epoch),
+        csv_number(r.samples_per_second), p.relulab_version, p.git_commit, p.libtorch_version,
+        p.simd_target, r.device, std::to_string(r.threads)}) {
+    row.push_back(v);
+  }
+  std::string trial_csv = csv_line(trial_columns()) + csv_line(row);
+
+  std::string epochs_csv = csv_line(epoch_columns());
+  for (const auto& e : r.epochs) {
+    epochs_csv += csv_line({trial.id, integer(e.epoch), csv_number(e.train_loss),
+                            csv_number(e.train_accuracy), csv_number(e.test_loss),
+                            csv_number(e.test_accuracy), csv_number(e.lr), csv_number(e.seconds)});
+  }
+  std::string layers_csv = csv_line(layer_columns());
+  for (const auto& l : r.layers) {
+    layers_csv += csv_line({trial.id, integer(l.epoch), integer(l.layer), l.kind, integer(l.units),
+                            csv_number(l.dead_fraction), csv_number(l.dead_fraction_epoch),
+                            csv_number(l.saturated_fraction), csv_number(l.negative_fraction),
+                            csv_number(l.grad_norm), csv_number(l.weight_norm),
+                            csv_number(l.slope_mean), csv_number(l.slope_min),
+                            csv_number(l.slope_max), l.network_dead ? "true" : "false"});
+  }
+
+  const fs::path final_dir = record_dir(dir, trial);
+  const fs::path tmp_dir = fs::path(dir) / "trials" /
+                           (".tmp-" + trial.id + "-" + std::to_string(::getpid()));
+  fs::remove_all(tmp_dir);
+  fs::create_directories(tmp_dir);
+  write_file_atomically((tmp_dir / "trial.csv").string(), trial_csv);
+  write_file_atomically((tmp_dir / "epochs.csv").string(), epochs_csv);
+  write_file_atomically((tmp_dir / "layers.csv").string(), layers_csv);
+  if (fs::exists(final_dir)) {
+    // Move the old record aside first: the rename below needs a free name.
+    const fs::path old_dir = fs::path(dir) / "trials" /
+                             (".old-" + trial.id + "-" + std::to_string(::getpid()));
+    fs::rename(final_dir, old_dir);
+    fs::rename(tmp_dir, final_dir);
+    fs::remove_all(old_dir);
+  } else {
+    fs::rename(tmp_dir, final_dir);
+  }
+}
+
+bool has_trial_record(const std::string& dir, const Trial& trial) {
+  const auto d = record_dir(dir, trial);
+  for (const char* f : kFiles) {
+    if (!fs::exists(d / f)) return false;
+  }
+  return true;
+}
+
+MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep) {
+  MergeReport report;
+  std::set<std::string> ids;
+  std::string merged[3] = {csv_line(trial_columns()), csv_line(epoch_columns()),
+                           csv_line(layer_columns())};
+  const std::vector<std::string> headers[3] = {trial_columns(), epoch_columns(), layer_columns()};
+  for (const auto& trial : sweep.trials) {
+    ids.insert(trial.id);
+    if (!has_trial_record(dir, trial)) {
+      ++report.missing;
+      continue;
+    }
+    ++report.present;
+    for (int f = 0; f < 3; ++f) {
+      const auto path = (record_dir(dir, trial) / kFiles[f]).string();
+      const auto rows = read_csv(path);
+      if (rows.empty() || rows[0] != headers[f]) {
+        throw std::runtime_error(path + ": columns differ from this relulab's; rerun with --force");
+      }
+      for (size_t i = 1; i < rows.size(); ++i) merged[f] += csv_line(rows[i]);
+      if (f == 0 && rows.size() == 2) {
+        const auto& status = rows[1][std::find(headers[0].begin(), headers[0].end(), "status") -
+                                     headers[0].begin()];
+        if (status != "ok") ++report.failed;
+        if (status == "failed") ++report.errors;
+      }
+    }
+  }
+  if (fs::exists(fs::path(dir) / "trials")) {
+    for (const auto& entry : fs::directory_iterator(fs::path(dir) / "trials")) {
+      const auto name = entry.path().filename().string();
+      if (name[0] != '.' && !ids.count(name)) ++report.stale;
+    }
+  }
+  write_file_atomically((fs::path(dir) / "trials.csv").string(), merged[0]);
+  write_file_atomically((fs::path(dir) / "epochs.csv").string(), merged[1]);
+  write_file_atomically((fs::path(dir) / "layers.csv").string(), merged[2]);
+  return report;
+}
+
+void remove_partial_writes(const std::string& dir) {
+  const fs::path trials = fs::path(dir) / "trials";
+  if (fs::exists(trials)) {
+    for (const auto& entry : fs::directory_iterator(trials)) {
+      const auto name = entry.path().filename().string();
+      if (name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0) fs::remove_all(entry.path());
+    }
+  }
+  if (fs::exists(dir)) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(entry.path());
+    }
+  }
+}
+
+}  // namespace lab
+}  // namespace relulab

@@ -1,0 +1,49 @@
+// Crash-safe results: each finished trial is one folder of three small CSVs,
+// written under a temporary name and renamed into place; the sweep's
+// trials.csv, epochs.csv and layers.csv are rebuilt from those folders (and
+// replaced atomically) after every trial. Whenever the process dies, every
+// file is either complete or absent, and a rerun finds exactly the trials
+// that finished.
+//
+//   DIR/trials/<trial id>/{trial,epochs,layers}.csv
+//   DIR/{trials,epochs,layers}.csv      all current trials, in sweep order
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lab/config/sweep.h"
+#include "lab/train/trial_result.h"
+
+namespace relulab {
+namespace lab {
+
+/// Column names; docs/statistics.md defines each.
+std::vector<std::string> trial_columns();
+std::vector<std::string> epoch_columns();
+std::vector<std::string> layer_columns();
+
+/// Writes `trial`'s folder under `dir` atomically (replacing an old one).
+void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial& trial,
+                        const TrialResult& result);
+
+/// True if `trial`'s folder is there (the trial finished, whatever its status).
+bool has_trial_record(const std::string& dir, const Trial& trial);
+
+struct MergeReport {
+  int64_t present = 0;       // trials of the sweep with a record
+  int64_t missing = 0;       // trials of the sweep without one
+  int64_t failed = 0;        // present with status failed or diverged
+  int64_t errors = 0;        // present with status failed (an error, not a result)
+  int64_t stale = 0;         // records whose id is not in this sweep (ignored)
+};
+
+/// Rebuilds DIR/{trials,epochs,layers}.csv from the records of `sweep`'s
+/// trials; stale records (from an edited sweep file) are left out.
+MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep);
+
+/// Removes leftovers of interrupted writes (temporary folders and files).
+void remove_partial_writes(const std::string& dir);
+
+}  // namespace lab
+}  // namespace relulab

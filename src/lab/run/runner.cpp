@@ -1,0 +1,412 @@
+// The sweep runner and its worker processes.
+//
+// Note [Worker processes]
+// Trials run in child processes (fork + exec of this executable as
+// `relulab _worker`), never in threads of this one: LibTorch's random
+// generator, thread settings and BLAS state are per process, so a trial's
+// results cannot depend on what ran beside it (determinism across --jobs),
+// and a trial that crashes takes down only its worker. Each worker loads a
+// dataset once and keeps it for the trials that share it.
+//
+// Protocol, one line per message:
+//   parent -> worker (stdin):   "<trial index> <trial id>"
+//   worker -> parent (stdout):  "epoch <index> <epoch>" after each epoch,
+//                               "done <index> <status>" once the record is written.
+// Closing the worker's stdin ends it. Workers ignore SIGINT; the parent
+// stops them (SIGTERM) when it is interrupted, and their unfinished trials
+// leave no record, so a rerun runs them again.
+
+#include "lab/run/runner.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "lab/data/dataset.h"
+#include "lab/output/csv.h"
+#include "lab/output/provenance.h"
+#include "lab/output/trial_records.h"
+#include "lab/run/summary.h"
+#include "lab/train/trainer.h"
+
+namespace relulab {
+namespace lab {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<int> g_interrupted{0};
+void on_signal(int signal) { g_interrupted = signal; }
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+// OpenBLAS sizes its thread pool from the core count at load time; one
+// thread per trial is the point of --jobs (see environment.md).
+void set_blas_threads(int threads) {
+  using SetThreads = void (*)(int);
+  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
+}
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void write_meta(const std::string& dir, const Sweep& sweep, const RunOptions& options, int jobs,
+                const std::string& started, const std::string& finished) {
+  const auto& p = provenance();
+  std::ostringstream j;
+  j << "{\n"
+    << "  \"sweep\": \"" << json_escape(sweep.name) << "\",\n"
+    << "  \"sweep_file\": \"" << json_escape(sweep.file) << "\",\n"
+    << "  \"command\": \"" << json_escape(options.command_line) << "\",\n"
+    << "  \"trials\": " << sweep.trials.size() << ",\n"
+    << "  \"jobs\": " << jobs << ",\n"
+    << "  \"host\": \"" << json_escape(p.host) << "\",\n"
+    << "  \"relulab_version\": \"" << p.relulab_version << "\",\n"
+    << "  \"git_commit\": \"" << p.git_commit << "\",\n"
+    << "  \"libtorch_version\": \"" << p.libtorch_version << "\",\n"
+    << "  \"simd_target\": \"" << p.simd_target << "\",\n"
+    << "  \"started\": \"" << started << "\",\n"
+    << "  \"finished\": " << (finished.empty() ? "null" : "\"" + finished + "\"") << "\n"
+    << "}\n";
+  write_file_atomically((fs::path(dir) / "meta.json").string(), j.str());
+}
+
+struct Worker {
+  pid_t pid = -1;
+  int to_child = -1;
+  int from_child = -1;
+  std::string buffer;
+  int64_t trial = -1;  // the trial it is running, -1 when idle
+  int64_t epoch = -1;
+};
+
+Worker spawn_worker(const RunOptions& options, const std::string& dir) {
+  int down[2], up[2];
+  if (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  }
+  std::vector<std::string> args = {"relulab", "_worker", options.sweep_file, "--out", dir};
+  for (const auto& o : options.overrides) {
+    args.push_back("--set");
+    args.push_back(o);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    dup2(down[0], STDIN_FILENO);
+    dup2(up[1], STDOUT_FILENO);
+    signal(SIGINT, SIG_IGN);  // the parent decides; see Note [Worker processes]
+    execv("/proc/self/exe", argv.data());
+    _exit(127);
+  }
+  close(down[0]);
+  close(up[1]);
+  Worker w;
+  w.pid = pid;
+  w.to_child = down[1];
+  w.from_child = up[0];
+  return w;
+}
+
+void send_line(int fd, const std::string& line) {
+  const std::string text = line + "\n";
+  if (write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    throw std::runtime_error("lost contact with a worker");
+  }
+}
+
+std::string format_duration(double seconds) {
+  if (!(seconds >= 0) || std::isinf(seconds)) return "?";
+  const auto s = static_cast<int64_t>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof(buf), "%lldh%02lldm", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s % 3600 / 60));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%lldm%02llds", static_cast<long long>(s / 60),
+                  static_cast<long long>(s % 60));
+  }
+  return buf;
+}
+
+// The keys whose values differ between trials, for short trial labels.
+std::vector<std::string> varying_keys(const Sweep& sweep) {
+  std::vector<std::string> keys;
+  if (sweep.trials.empty()) return keys;
+  for (const auto& [key, value] : sweep.trials[0].values) {
+    for (const auto& t : sweep.trials) {
+      if (t.values.at(key) != value) {
+        keys.push_back(key);
+        break;
+      }
+    }
+  }
+  return keys;
+}
+
+std::string trial_label(const Trial& t, const std::vector<std::string>& keys) {
+  std::string label;
+  for (const auto& k : keys) label += (label.empty() ? "" : " ") + k + "=" + t.values.at(k);
+  return label.empty() ? t.id : label;
+}
+
+}  // namespace
+
+std::string output_dir(const Sweep& sweep, const RunOptions& options) {
+  return options.out_dir.empty() ? (fs::path("results") / sweep.name).string() : options.out_dir;
+}
+
+std::string describe_trials(const Sweep& sweep) {
+  const auto keys = varying_keys(sweep);
+  std::ostringstream out;
+  for (const auto& t : sweep.trials) {
+    out << "  " << t.index << "  " << t.id << "  " << trial_label(t, keys) << "\n";
+  }
+  return out.str();
+}
+
+int run_worker(const RunOptions& options) {
+  const Sweep sweep = load_sweep(options.sweep_file, options.overrides);
+  const std::string dir = output_dir(sweep, options);
+  std::map<std::string, std::shared_ptr<Dataset>> datasets;  // by data config
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::istringstream in(line);
+    int64_t index = -1;
+    std::string id;
+    in >> index >> id;
+    if (index < 0 || index >= static_cast<int64_t>(sweep.trials.size()) ||
+        sweep.trials[index].id != id) {
+      std::cerr << "relulab _worker: trial " << index << " " << id
+                << " is not in this sweep (did the sweep file change during the run?)\n";
+      return 2;
+    }
+    const Trial& trial = sweep.trials[index];
+    set_blas_threads(static_cast<int>(trial.config.train.threads));
+    std::string data_key;
+    for (const auto& [k, v] : trial.values) {
+      if (k.rfind("data.", 0) == 0) data_key += k + "=" + v + ";";
+    }
+    TrialResult result;
+    try {
+      auto& data = datasets[data_key];
+      if (!data) data = std::make_shared<Dataset>(load_dataset(trial.config.data));
+      result = run_trial(trial.config, *data, [&](int64_t epoch) {
+        std::cout << "epoch " << index << " " << epoch << std::endl;
+      });
+    } catch (const std::exception& e) {
+      result.status = "failed";
+      result.message = e.what();
+    }
+    write_trial_record(dir, sweep, trial, result);
+    std::cout << "done " << index << " " << result.status << std::endl;
+  }
+  return 0;
+}
+
+int run_sweep(const Sweep& sweep, const RunOptions& options) {
+  const std::string dir = output_dir(sweep, options);
+  fs::create_directories(fs::path(dir) / "trials");
+  remove_partial_writes(dir);
+  if (options.force) {
+    fs::remove_all(fs::path(dir) / "trials");
+    fs::create_directories(fs::path(dir) / "trials");
+  }
+  const std::string started = utc_now();
+  write_file_atomically((fs::path(dir) / "sweep.effective.yaml").string(), sweep.effective_yaml());
+
+  std::deque<int64_t> pending;
+  for (const auto& t : sweep.trials) {
+    if (!has_trial_record(dir, t)) pending.push_back(t.index);
+  }
+  const int64_t total = static_cast<int64_t>(sweep.trials.size());
+  const int64_t already = total - static_cast<int64_t>(pending.size());
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = static_cast<int>(std::min<int64_t>(options.jobs > 0 ? options.jobs : cores,
+                                                      std::max<size_t>(1, pending.size())));
+  write_meta(dir, sweep, options, jobs, started, "");
+  const auto before = merge_trial_records(dir, sweep);
+  if (before.stale > 0) {
+    spdlog::warn("{} record(s) in {}/trials belong to no trial of this sweep (the sweep file "
+                 "changed?): they are left out of the CSVs", before.stale, dir);
+  }
+  spdlog::info("sweep '{}': {} trials, {} already done, {} to run with {} job(s) -> {}", sweep.name,
+               total, already, pending.size(), pending.empty() ? 0 : jobs, dir);
+
+  install_signal_handlers();
+  const auto keys = varying_keys(sweep);
+  const bool live = isatty(STDERR_FILENO);
+  std::vector<Worker> workers;
+  int64_t done = 0;
+  double busy_seconds = 0;
+  std::map<int64_t, Clock::time_point> started_at;
+  const auto run_start = Clock::now();
+
+  auto assign = [&](Worker& w) {
+    if (pending.empty()) {
+      if (w.to_child >= 0) close(w.to_child);
+      w.to_child = -1;
+      return;
+    }
+    w.trial = pending.front();
+    w.epoch = -1;
+    pending.pop_front();
+    started_at[w.trial] = Clock::now();
+    send_line(w.to_child, std::to_string(w.trial) + " " + sweep.trials[w.trial].id);
+  };
+  auto show_progress = [&] {
+    if (!live) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - run_start).count();
+    const int64_t remaining = static_cast<int64_t>(pending.size()) +
+                              std::count_if(workers.begin(), workers.end(),
+                                            [](const Worker& w) { return w.trial >= 0; });
+    const double eta = done > 0 ? busy_seconds / done * remaining / std::max(1, jobs) : NAN;
+    std::string running;
+    for (const auto& w : workers) {
+      if (w.trial < 0) continue;
+      const auto& t = sweep.trials[w.trial];
+      running += " | " + trial_label(t, keys) + " epoch " + std::to_string(std::max<int64_t>(0, w.epoch)) +
+                 "/" + std::to_string(t.config.train.epochs);
+    }
+    std::string text = "[" + std::to_string(already + done) + "/" + std::to_string(total) + "] " +
+                       format_duration(elapsed) + " elapsed, ETA " + format_duration(eta) + running;
+    if (text.size() > 200) text = text.substr(0, 197) + "...";
+    std::fprintf(stderr, "\r\033[K%s", text.c_str());
+    std::fflush(stderr);
+  };
+  auto finish_trial = [&](Worker& w, const std::string& status) {
+    const auto& t = sweep.trials[w.trial];
+    const double seconds = std::chrono::duration<double>(Clock::now() - started_at[w.trial]).count();
+    busy_seconds += seconds;
+    ++done;
+    merge_trial_records(dir, sweep);
+    if (live) std::fprintf(stderr, "\r\033[K");
+    spdlog::info("[{}/{}] {} {} {} ({:.1f} s)", already + done, total, t.id, trial_label(t, keys),
+                 status, seconds);
+    w.trial = -1;
+  };
+
+  for (int i = 0; i < jobs && !pending.empty(); ++i) {
+    workers.push_back(spawn_worker(options, dir));
+    assign(workers.back());
+  }
+  while (!g_interrupted) {
+    std::vector<pollfd> fds;
+    for (const auto& w : workers) fds.push_back({w.from_child, POLLIN, 0});
+    if (fds.empty()) break;
+    show_progress();
+    if (poll(fds.data(), fds.size(), 250) < 0 && errno != EINTR) break;
+    for (size_t i = 0; i < workers.size(); ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      Worker& w = workers[i];
+      char buf[4096];
+      const ssize_t n = read(w.from_child, buf, sizeof(buf));
+      if (n > 0) {
+        w.buffer.append(buf, static_cast<size_t>(n));
+        size_t eol;
+        while ((eol = w.buffer.find('\n')) != std::string::npos) {
+          std::istringstream msg(w.buffer.substr(0, eol));
+          w.buffer.erase(0, eol + 1);
+          std::string kind, status;
+          int64_t index = -1, epoch = -1;
+          msg >> kind >> index;
+          if (kind == "epoch" && msg >> epoch) {
+            w.epoch = epoch;
+          } else if (kind == "done" && msg >> status && index == w.trial) {
+            finish_trial(w, status);
+            assign(w);
+          }
+        }
+        continue;
+      }
+      // EOF: the worker exited (all trials handed out) or died.
+      int wstatus = 0;
+      waitpid(w.pid, &wstatus, 0);
+      close(w.from_child);
+      if (w.to_child >= 0) close(w.to_child);
+      const int64_t lost = w.trial;
+      w = Worker{};
+      if (lost >= 0 && !g_interrupted) {
+        TrialResult crashed;
+        crashed.status = "failed";
+        crashed.message = WIFSIGNALED(wstatus)
+                              ? "worker process killed by signal " + std::to_string(WTERMSIG(wstatus))
+                              : "worker process exited with status " + std::to_string(WEXITSTATUS(wstatus));
+        write_trial_record(dir, sweep, sweep.trials[lost], crashed);
+        w.trial = lost;
+        finish_trial(w, "failed");
+        if (!pending.empty()) {
+          w = spawn_worker(options, dir);
+          assign(w);
+        }
+      }
+    }
+    workers.erase(std::remove_if(workers.begin(), workers.end(), [](const Worker& w) { return w.pid < 0; }),
+                  workers.end());
+  }
+  if (live) std::fprintf(stderr, "\r\033[K");
+
+  if (g_interrupted) {
+    for (auto& w : workers) {
+      kill(w.pid, SIGTERM);
+      waitpid(w.pid, nullptr, 0);
+    }
+    const auto report = merge_trial_records(dir, sweep);
+    spdlog::warn("interrupted: {} of {} trials have results in {}; run the same command again to "
+                 "resume (finished trials are kept and skipped)", report.present, total, dir);
+    write_meta(dir, sweep, options, jobs, started, "");
+    return 130;
+  }
+
+  const auto report = merge_trial_records(dir, sweep);
+  write_meta(dir, sweep, options, jobs, started, utc_now());
+  std::cout << "\nSummary of " << dir << "/trials.csv (best configuration per activation; mean "
+            << "and 95% CI over seeds):\n"
+            << format_summary(summarise(read_csv((fs::path(dir) / "trials.csv").string())));
+  if (report.failed > 0) {
+    spdlog::warn("{} trial(s) did not finish ok (status and message in trials.csv)", report.failed);
+  }
+  return report.errors > 0 ? 1 : 0;
+}
+
+}  // namespace lab
+}  // namespace relulab

@@ -1,0 +1,38 @@
+// Running a sweep: trials that already have records are skipped, the rest
+// run in worker processes (--jobs at once), results are merged after each
+// trial, and a summary closes the run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lab/config/sweep.h"
+
+namespace relulab {
+namespace lab {
+
+struct RunOptions {
+  std::string sweep_file;
+  std::vector<std::string> overrides;  // --set key=value
+  std::string out_dir;                 // "": results/<sweep name>
+  int jobs = 0;                        // trials at once; 0: one per CPU core
+  bool force = false;                  // discard existing records first
+  std::string command_line;            // for meta.json
+};
+
+/// Exit status: 0 if every trial finished and none failed, 1 if some
+/// failed, 130 if interrupted (rerun the same command to resume).
+int run_sweep(const Sweep& sweep, const RunOptions& options);
+
+/// The hidden `relulab _worker` command: runs the trials whose indices
+/// arrive on stdin and reports on stdout (see runner.cpp for the protocol).
+int run_worker(const RunOptions& options);
+
+/// The results folder for `sweep` under `options`.
+std::string output_dir(const Sweep& sweep, const RunOptions& options);
+
+/// One line per trial: index, id and the values that vary across trials.
+std::string describe_trials(const Sweep& sweep);
+
+}  // namespace lab
+}  // namespace relulab

@@ -1,0 +1,254 @@
+// One trial, start to finish: see trainer.h.
+
+#include "lab/train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "lab/models/network.h"
+#include "lab/stats/unit_stats.h"
+#include "lab/train/optimizer.h"
+
+namespace relulab {
+namespace lab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int64_t kEvalBatch = 2000;
+
+struct Evaluation {
+  double loss = kNaN, accuracy = kNaN;
+};
+
+Evaluation evaluate(Network& net, const at::Tensor& x, const at::Tensor& y,
+                    const torch::Device& device) {
+  if (x.size(0) == 0) return {};
+  torch::NoGradGuard no_grad;
+  net->eval();
+  double loss = 0, correct = 0;
+  for (int64_t i = 0; i < x.size(0); i += kEvalBatch) {
+    const auto xb = x.slice(0, i, i + kEvalBatch).to(device);
+    const auto yb = y.slice(0, i, i + kEvalBatch).to(device);
+    const auto logits = net->forward(xb);
+    loss += torch::cross_entropy_loss(logits, yb, {}, at::Reduction::Sum).item<double>();
+    correct += logits.argmax(1).eq(yb).sum().item<double>();
+  }
+  return {loss / x.size(0), correct / x.size(0)};
+}
+
+// The per-layer statistics on the probe set, appended to `result`.
+void measure_layers(Network& net, const at::Tensor& probe, const torch::Device& device,
+                    int64_t epoch, const OnlineDeadTracker* tracker,
+                    const std::vector<double>& grad_norms, TrialResult* result) {
+  net->eval();  // RReLU: the deterministic mean slope
+  std::vector<at::Tensor> pre;
+  at::Tensor outputs;
+  {
+    torch::NoGradGuard no_grad;
+    outputs = net->forward(probe.to(device), &pre);
+  }
+  const bool dead_network = network_dead(outputs);
+  const auto slopes = net->prelu_slopes();
+  for (size_t l = 0; l < net->hidden().size(); ++l) {
+    auto layer = net->hidden()[l];
+    LayerRecord r;
+    r.epoch = epoch;
+    r.layer = static_cast<int64_t>(l);
+    r.kind = layer.kind;
+    r.units = layer.units;
+    r.dead_fraction = dead_fraction(pre[l]);
+    if (tracker) r.dead_fraction_epoch = tracker->dead_fraction(l);
+    r.saturated_fraction = saturated_fraction(pre[l], layer.activation);
+    r.negative_fraction = negative_fraction(pre[l]);
+    if (l < grad_norms.size()) r.grad_norm = grad_norms[l];
+    r.weight_norm = layer.weight.detach().norm().item<double>();
+    if (slopes[l].defined()) {
+      const auto s = slopes[l].detach().to(torch::kDouble);
+      r.slope_mean = s.mean().item<double>();
+      r.slope_min = s.min().item<double>();
+      r.slope_max = s.max().item<double>();
+    }
+    r.network_dead = dead_network;
+    result->layers.push_back(r);
+  }
+}
+
+double pooled_dead_fraction(const TrialResult& result, int64_t epoch) {
+  double dead = 0, units = 0;
+  for (const auto& r : result.layers) {
+    if (r.epoch != epoch) continue;
+    dead += r.dead_fraction * r.units;
+    units += r.units;
+  }
+  return units > 0 ? dead / units : kNaN;
+}
+
+void summarise(const TrialConfig& config, int64_t train_examples, TrialResult* result) {
+  double train_seconds = 0, loss_sum = 0;
+  int64_t trained_epochs = 0;
+  for (const auto& e : result->epochs) {
+    if (!std::isnan(e.test_accuracy)) {
+      if (std::isnan(result->best_test_accuracy) || e.test_accuracy > result->best_test_accuracy) {
+        result->best_test_accuracy = e.test_accuracy;
+      }
+      if (result->epochs_to_target < 0 && config.targets.test_accuracy > 0 &&
+          e.test_accuracy >= config.targets.test_accuracy) {
+        result->epochs_to_target = e.epoch;
+      }
+    }
+    if (e.epoch > 0) {
+      ++trained_epochs;
+      train_seconds += e.seconds;
+      loss_sum += e.train_loss;
+    }
+  }
+  if (!result->epochs.empty()) {
+    const auto& last = result->epochs.back();
+    result->final_test_accuracy = last.test_accuracy;
+    result->final_train_loss = last.train_loss;
+    result->dead_fraction_end = pooled_dead_fraction(*result, last.epoch);
+  }
+  result->dead_fraction_init = pooled_dead_fraction(*result, 0);
+  for (const auto& r : result->layers) {
+    if (r.epoch == 0) result->network_dead_init = r.network_dead;
+  }
+  if (trained_epochs > 0) {
+    result->loss_auc = loss_sum / trained_epochs;
+    result->seconds_per_epoch = train_seconds / trained_epochs;
+    result->samples_per_second = train_seconds > 0
+                                     ? static_cast<double>(trained_epochs * train_examples) / train_seconds
+                                     : kNaN;
+  }
+}
+
+void train_and_measure(const TrialConfig& config, const Dataset& data,
+                       const EpochCallback& on_epoch, TrialResult* result) {
+  const auto& t = config.train;
+  torch::manual_seed(static_cast<uint64_t>(config.seed));
+  at::set_num_threads(static_cast<int>(t.threads));
+  TORCH_CHECK(t.device == "cpu" || torch::cuda::is_available(),
+              "train.device is cuda but LibTorch sees no CUDA device (this LibTorch is ",
+              torch::cuda::is_available() ? "CUDA-enabled" : "CPU-only",
+              "). HINT: run with --set train.device=cpu");
+  const torch::Device device(t.device == "cuda" ? torch::kCUDA : torch::kCPU);
+
+  Network net(config.model, config.activation, data.input_shape, std::max<int64_t>(data.classes, 1));
+  initialise(net, config.model, config.activation);
+  net->to(device);
+
+  std::vector<at::Tensor> slopes, others;
+  for (const auto& s : net->prelu_slopes()) {
+    if (s.defined()) slopes.push_back(s);
+  }
+  for (const auto& p : net->parameters()) {
+    if (std::none_of(slopes.begin(), slopes.end(), [&](const at::Tensor& s) { return s.is_same(p); })) {
+      others.push_back(p);
+    }
+  }
+  auto optimizer = make_optimizer(t, others, slopes);
+  OnlineDeadTracker tracker;
+
+  // Epoch 0: the network as initialised.
+  {
+    EpochRecord e;
+    const auto train_eval = evaluate(net, data.train_x, data.train_y, device);
+    const auto test_eval = evaluate(net, data.test_x, data.test_y, device);
+    e.train_loss = train_eval.loss;
+    e.train_accuracy = train_eval.accuracy;
+    e.test_loss = test_eval.loss;
+    e.test_accuracy = test_eval.accuracy;
+    result->epochs.push_back(e);
+    measure_layers(net, data.probe_x, device, 0, nullptr, {}, result);
+    if (on_epoch) on_epoch(0);
+  }
+
+  const int64_t n = data.train_x.size(0);
+  int64_t step = 0;
+  double last_finite = kNaN;
+  const auto train_x = data.train_x.to(device);
+  const auto train_y = data.train_y.to(device);
+  for (int64_t epoch = 1; epoch <= t.epochs; ++epoch) {
+    const double lr = scheduled_lr(t, epoch);
+    set_lr(*optimizer, lr);
+    net->train();
+    tracker.reset();
+    const size_t layers = net->hidden().size();
+    std::vector<double> grad_norm_sum(layers, 0.0);
+    double loss_sum = 0, correct = 0;
+    int64_t steps = 0;
+    const auto order = torch::randperm(n, torch::kLong).to(device);
+    std::vector<at::Tensor> pre;
+    const auto start = Clock::now();
+    for (int64_t i = 0; i < n; i += t.batch_size) {
+      const auto idx = order.slice(0, i, i + t.batch_size);
+      const auto xb = train_x.index_select(0, idx);
+      const auto yb = train_y.index_select(0, idx);
+      pre.clear();
+      optimizer->zero_grad();
+      const auto logits = net->forward(xb, config.stats.online_dead ? &pre : nullptr);
+      const auto loss = torch::cross_entropy_loss(logits, yb);
+      const double loss_value = loss.item<double>();
+      ++step;
+      if (!std::isfinite(loss_value)) {
+        result->status = "diverged";
+        result->diverged_step = step;
+        result->last_finite_loss = last_finite;
+        result->message = "non-finite training loss at step " + std::to_string(step) +
+                          " (epoch " + std::to_string(epoch) + ")";
+        return;
+      }
+      last_finite = loss_value;
+      loss.backward();
+      optimizer->step();
+      for (size_t l = 0; l < pre.size(); ++l) tracker.observe(l, pre[l]);
+      for (size_t l = 0; l < layers; ++l) {
+        const auto& g = net->hidden()[l].weight.grad();
+        if (g.defined()) grad_norm_sum[l] += g.norm().item<double>();
+      }
+      loss_sum += loss_value * xb.size(0);
+      correct += logits.argmax(1).eq(yb).sum().item<double>();
+      ++steps;
+    }
+    EpochRecord e;
+    e.epoch = epoch;
+    e.lr = lr;
+    e.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    e.train_loss = loss_sum / n;
+    e.train_accuracy = correct / n;
+    const auto test_eval = evaluate(net, data.test_x, data.test_y, device);
+    e.test_loss = test_eval.loss;
+    e.test_accuracy = test_eval.accuracy;
+    result->epochs.push_back(e);
+    std::vector<double> grad_norms(layers);
+    for (size_t l = 0; l < layers; ++l) grad_norms[l] = grad_norm_sum[l] / std::max<int64_t>(1, steps);
+    measure_layers(net, data.probe_x, device, epoch,
+                   config.stats.online_dead ? &tracker : nullptr, grad_norms, result);
+    if (on_epoch) on_epoch(epoch);
+  }
+}
+
+}  // namespace
+
+TrialResult run_trial(const TrialConfig& config, const Dataset& data, const EpochCallback& on_epoch) {
+  TrialResult result;
+  result.threads = config.train.threads;
+  result.device = config.train.device;
+  const auto start = Clock::now();
+  try {
+    train_and_measure(config, data, on_epoch, &result);
+  } catch (const c10::Error& e) {
+    result.status = "failed";
+    result.message = e.what_without_backtrace();
+  } catch (const std::exception& e) {
+    result.status = "failed";
+    result.message = e.what();
+  }
+  result.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  summarise(config, data.train_x.size(0), &result);
+  return result;
+}
+
+}  // namespace lab
+}  // namespace relulab
