@@ -8,6 +8,7 @@
 
 #include "kernel_bench.h"
 #include "lab/config/config_error.h"
+#include "lab/config/schema.h"
 #include "lab/config/sweep.h"
 #include "lab/run/runner.h"
 #include "relulab/version.h"
@@ -20,6 +21,7 @@ constexpr const char* kUsage =
     "  sweep     run a sweep file: relulab sweep experiments/quick.yaml [--jobs N] [--set k=v]\n"
     "  validate  check a sweep file and list its trials, running nothing\n"
     "  bench     time every operator against LibTorch and copy_ (results/bench/kernels.csv)\n"
+    "  keys      print every sweep-file key with its default (Markdown)\n"
     "  version   print the version\n"
     "run `relulab <command> --help` for a command's options\n";
 
@@ -152,6 +154,10 @@ int main(int argc, char** argv) {
     if (command == "bench") return bench_command(argc - 1, argv + 1);
     if (command == "sweep" || command == "validate" || command == "_worker") {
       return sweep_command(argc - 1, argv + 1, argv[1]);
+    }
+    if (command == "keys") {
+      std::cout << relulab::lab::schema_markdown();
+      return 0;
     }
     if (command == "version" || command == "--version") {
       std::cout << "relulab " << relulab::kVersion << "\n";

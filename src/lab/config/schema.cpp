@@ -317,6 +317,26 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
+std::string schema_markdown() {
+  const TrialConfig defaults;
+  std::ostringstream out;
+  out << "| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
+  for (const auto& spec : config_schema()) {
+    std::string allowed;
+    if (!spec.choices.empty()) {
+      allowed = join(spec.choices, " \\| ");
+    } else if (spec.type == ValueType::kInt || spec.type == ValueType::kDouble ||
+               spec.type == ValueType::kIntList) {
+      if (std::isfinite(spec.min)) allowed = (spec.min_exclusive ? "> " : ">= ") + format_double(spec.min);
+      if (std::isfinite(spec.max)) allowed += (allowed.empty() ? "" : ", ") + std::string("<= ") + format_double(spec.max);
+    }
+    std::string type = type_name(spec.type);
+    out << "| `" << spec.key << "` | " << type << " | `" << spec.get(defaults) << "` | " << allowed
+        << " | " << spec.doc << " |\n";
+  }
+  return out.str();
+}
+
 std::string format_double(double value) {
   char buf[64];
   const auto r = std::to_chars(buf, buf + sizeof(buf), value);

@@ -45,6 +45,10 @@ void check_value(const KeySpec& spec, const YAML::Node& value, const Origin& ori
 /// A YAML scalar as the variant make_activation takes.
 nn::ActivationParam to_activation_param(const YAML::Node& scalar);
 
+/// Every key as a Markdown table (key, type, default, allowed, meaning),
+/// for docs/config.md (`relulab keys`).
+std::string schema_markdown();
+
 /// Shortest text that reads back as the same double.
 std::string format_double(double value);
 

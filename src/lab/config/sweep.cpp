@@ -332,6 +332,10 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
     for (auto& axis : axes) {
       for (auto& choice : axis.choices) choice.erase(key);
     }
+    // An axis left with nothing to vary goes (a zip group keeps its other keys).
+    axes.erase(std::remove_if(axes.begin(), axes.end(),
+                              [](const Axis& a) { return a.choices.empty() || a.choices[0].empty(); }),
+               axes.end());
     distributions.erase(std::remove_if(distributions.begin(), distributions.end(),
                                        [&](const Distribution& d) { return d.key == key; }),
                         distributions.end());

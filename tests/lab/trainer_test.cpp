@@ -1,0 +1,153 @@
+// One trial end to end on synthetic data: records, determinism, divergence,
+// and statistics of networks with known dead units.
+
+#include <gtest/gtest.h>
+
+#include "lab/config/trial_config.h"
+#include "lab/data/dataset.h"
+#include "lab/models/network.h"
+#include "lab/stats/unit_stats.h"
+#include "lab/train/trainer.h"
+
+namespace relulab {
+namespace lab {
+namespace {
+
+TrialConfig spirals_trial() {
+  TrialConfig c;
+  c.data.dataset = "spirals";
+  c.data.samples = 300;
+  c.data.test_samples = 100;
+  c.data.probe_size = 100;
+  c.model.hidden = {16, 16};
+  c.model.init = "kaiming_normal";
+  c.train.epochs = 3;
+  c.train.batch_size = 32;
+  c.train.lr = 0.05;
+  c.train.momentum = 0.9;
+  c.targets.test_accuracy = 0.1;
+  return c;
+}
+
+TEST(TrainerTest, RecordsEveryEpochAndLayer) {
+  const auto config = spirals_trial();
+  const auto data = load_dataset(config.data);
+  std::vector<int64_t> seen;
+  const auto r = run_trial(config, data, [&](int64_t e) { seen.push_back(e); });
+  EXPECT_EQ(r.status, "ok") << r.message;
+  EXPECT_EQ(seen, (std::vector<int64_t>{0, 1, 2, 3}));
+  ASSERT_EQ(r.epochs.size(), 4u);
+  ASSERT_EQ(r.layers.size(), 4u * 2u);
+  EXPECT_EQ(r.epochs[0].seconds, 0);
+  EXPECT_TRUE(std::isnan(r.epochs[0].lr));
+  EXPECT_TRUE(std::isnan(r.layers[0].grad_norm));
+  EXPECT_TRUE(std::isnan(r.layers[0].dead_fraction_epoch));
+  EXPECT_FALSE(std::isnan(r.layers[2].dead_fraction_epoch));
+  EXPECT_GT(r.layers[2].grad_norm, 0);
+  EXPECT_EQ(r.epochs_to_target, 0);  // 10% accuracy: reached at initialisation
+  EXPECT_GT(r.seconds_per_epoch, 0);
+  EXPECT_NEAR(r.loss_auc, (r.epochs[1].train_loss + r.epochs[2].train_loss + r.epochs[3].train_loss) / 3, 1e-12);
+}
+
+TEST(TrainerTest, SameConfigAndSeedGiveBitIdenticalMetrics) {
+  auto config = spirals_trial();
+  config.activation.name = "rrelu";  // random slopes in training: seeded too
+  const auto data = load_dataset(config.data);
+  const auto a = run_trial(config, data);
+  const auto b = run_trial(config, data);
+  ASSERT_EQ(a.epochs.size(), b.epochs.size());
+  for (size_t i = 0; i < a.epochs.size(); ++i) {
+    EXPECT_EQ(a.epochs[i].train_loss, b.epochs[i].train_loss);
+    EXPECT_EQ(a.epochs[i].test_accuracy, b.epochs[i].test_accuracy);
+  }
+  for (size_t i = 0; i < a.layers.size(); ++i) {
+    EXPECT_EQ(a.layers[i].weight_norm, b.layers[i].weight_norm);
+    EXPECT_EQ(a.layers[i].dead_fraction, b.layers[i].dead_fraction);
+  }
+  config.seed = 1;
+  EXPECT_NE(run_trial(config, data).epochs[1].train_loss, a.epochs[1].train_loss);
+}
+
+TEST(TrainerTest, NonFiniteLossEndsTheTrialAsDiverged) {
+  auto config = spirals_trial();
+  config.train.lr = 1e30;
+  const auto r = run_trial(config, load_dataset(config.data));
+  EXPECT_EQ(r.status, "diverged");
+  EXPECT_GT(r.diverged_step, 1);
+  EXPECT_TRUE(std::isfinite(r.last_finite_loss));
+  EXPECT_NE(r.message.find("non-finite training loss at step " + std::to_string(r.diverged_step)),
+            std::string::npos);
+  EXPECT_EQ(r.epochs.size(), 1u);  // only epoch 0 completed
+}
+
+TEST(TrainerTest, ErrorsEndTheTrialAsFailed) {
+  auto config = spirals_trial();
+  config.train.device = "cuda";  // no CUDA in this LibTorch build
+  if (torch::cuda::is_available()) GTEST_SKIP() << "CUDA present";
+  const auto r = run_trial(config, load_dataset(config.data));
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_NE(r.message.find("no CUDA device"), std::string::npos) << r.message;
+}
+
+// A hand-built network: 4 hidden units of which exactly 2 can never be
+// positive over any input, 1 is constant 0 (dead too), 1 is alive.
+TEST(NetworkStatsTest, KnownWeightsGiveKnownDeadUnits) {
+  ModelConfig model;
+  model.hidden = {4};
+  ActivationConfig relu;
+  Network net(model, relu, std::vector<int64_t>{2}, 3);
+  {
+    torch::NoGradGuard no_grad;
+    auto& w = net->hidden()[0].weight;
+    auto b = net->hidden()[0].transform.ptr()->named_parameters()["bias"];
+    w.copy_(torch::tensor({{0.0f, 0.0f}, {0.0f, 0.0f}, {0.0f, 0.0f}, {1.0f, 0.0f}}));
+    b.copy_(torch::tensor({-1.0f, -0.5f, 0.0f, 0.0f}));
+  }
+  const auto x = torch::randn({200, 2});
+  std::vector<at::Tensor> pre;
+  const auto out = net->forward(x, &pre);
+  ASSERT_EQ(pre.size(), 1u);
+  EXPECT_DOUBLE_EQ(dead_fraction(pre[0]), 0.75);
+  EXPECT_FALSE(network_dead(out));
+  // Kill the last unit too: the output no longer depends on the input.
+  {
+    torch::NoGradGuard no_grad;
+    net->hidden()[0].weight.zero_();
+  }
+  pre.clear();
+  const auto out_dead = net->forward(x, &pre);
+  EXPECT_DOUBLE_EQ(dead_fraction(pre[0]), 1.0);
+  EXPECT_TRUE(network_dead(out_dead));
+}
+
+TEST(NetworkStatsTest, CnnLayersAreChannels) {
+  ModelConfig model;
+  model.arch = "cnn";
+  model.channels = {4, 6};
+  ActivationConfig prelu;
+  prelu.name = "prelu";
+  prelu.per_channel = true;
+  Network net(model, prelu, std::vector<int64_t>{1, 28, 28}, 10);
+  std::vector<at::Tensor> pre;
+  const auto out = net->forward(torch::randn({3, 1, 28, 28}), &pre);
+  EXPECT_EQ(out.sizes(), at::IntArrayRef({3, 10}));
+  ASSERT_EQ(pre.size(), 2u);
+  EXPECT_EQ(pre[1].sizes(), at::IntArrayRef({3, 6, 14, 14}));
+  ASSERT_TRUE(net->prelu_slopes()[1].defined());
+  EXPECT_EQ(net->prelu_slopes()[1].numel(), 6);
+}
+
+TEST(NetworkStatsTest, KaimingGainMatchesTheActivation) {
+  ActivationConfig a;
+  EXPECT_NEAR(activation_gain(a), std::sqrt(2.0), 1e-12);
+  a.name = "leaky_relu";
+  a.params["negative_slope"] = 0.2;
+  EXPECT_NEAR(activation_gain(a), std::sqrt(2.0 / 1.04), 1e-12);
+  a = ActivationConfig{};
+  a.name = "tanh";
+  EXPECT_NEAR(activation_gain(a), 5.0 / 3.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace lab
+}  // namespace relulab
