@@ -69,7 +69,8 @@ TEST(TrialRecordsTest, SchemasAreFixed) {
     EXPECT_NE(std::find(cols.begin(), cols.end(), c), cols.end()) << c;
   }
   EXPECT_EQ(epoch_columns(), (std::vector<std::string>{"trial_id", "epoch", "train_loss", "train_accuracy",
-                                                       "test_loss", "test_accuracy", "lr", "seconds"}));
+                                                       "test_loss", "test_accuracy", "lr", "seconds",
+                                                       "online_stats_seconds"}));
   EXPECT_EQ(layer_columns().size(), 15u);
 }
 

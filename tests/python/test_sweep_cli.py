@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 BIN = os.environ.get("RELULAB_BIN", "build/relulab")
-TIMING = ["wall_seconds", "seconds_per_epoch", "samples_per_second", "seconds", "git_commit"]
+TIMING = ["wall_seconds", "seconds_per_epoch", "samples_per_second", "seconds",
+          "online_stats_seconds", "git_commit"]
 
 SWEEP = """name: e2e
 seeds: [0, 1]

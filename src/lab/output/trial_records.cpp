@@ -51,7 +51,7 @@ std::vector<std::string> trial_columns() {
 
 std::vector<std::string> epoch_columns() {
   return {"trial_id", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "lr",
-          "seconds"};
+          "seconds", "online_stats_seconds"};
 }
 
 std::vector<std::string> layer_columns() {
@@ -83,7 +83,8 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
   for (const auto& e : r.epochs) {
     epochs_csv += csv_line({trial.id, integer(e.epoch), csv_number(e.train_loss),
                             csv_number(e.train_accuracy), csv_number(e.test_loss),
-                            csv_number(e.test_accuracy), csv_number(e.lr), csv_number(e.seconds)});
+                            csv_number(e.test_accuracy), csv_number(e.lr), csv_number(e.seconds),
+                            csv_number(e.online_stats_seconds)});
   }
   std::string layers_csv = csv_line(layer_columns());
   for (const auto& l : r.layers) {

@@ -53,6 +53,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr double kMergeEverySeconds = 5.0;
 
 std::atomic<int> g_interrupted{0};
 void on_signal(int signal) { g_interrupted = signal; }
@@ -280,6 +281,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   double busy_seconds = 0;
   std::map<int64_t, Clock::time_point> started_at;
   const auto run_start = Clock::now();
+  auto last_merge = run_start;
 
   auto assign = [&](Worker& w) {
     if (pending.empty()) {
@@ -318,7 +320,12 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     const double seconds = std::chrono::duration<double>(Clock::now() - started_at[w.trial]).count();
     busy_seconds += seconds;
     ++done;
-    merge_trial_records(dir, sweep);
+    // The records are the truth; the merged CSVs are a convenience rebuilt
+    // at most every few seconds (each rebuild reads every record) and at the end.
+    if (std::chrono::duration<double>(Clock::now() - last_merge).count() > kMergeEverySeconds) {
+      merge_trial_records(dir, sweep);
+      last_merge = Clock::now();
+    }
     if (live) std::fprintf(stderr, "\r\033[K");
     spdlog::info("[{}/{}] {} {} {} ({:.1f} s)", already + done, total, t.id, trial_label(t, keys),
                  status, seconds);

@@ -176,7 +176,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     tracker.reset();
     const size_t layers = net->hidden().size();
     std::vector<double> grad_norm_sum(layers, 0.0);
-    double loss_sum = 0, correct = 0;
+    double loss_sum = 0, correct = 0, stats_seconds = 0;
     int64_t steps = 0;
     const auto order = torch::randperm(n, torch::kLong).to(device);
     std::vector<at::Tensor> pre;
@@ -202,11 +202,13 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
       last_finite = loss_value;
       loss.backward();
       optimizer->step();
+      const auto stats_start = Clock::now();
       for (size_t l = 0; l < pre.size(); ++l) tracker.observe(l, pre[l]);
       for (size_t l = 0; l < layers; ++l) {
         const auto& g = net->hidden()[l].weight.grad();
         if (g.defined()) grad_norm_sum[l] += g.norm().item<double>();
       }
+      stats_seconds += std::chrono::duration<double>(Clock::now() - stats_start).count();
       loss_sum += loss_value * xb.size(0);
       correct += logits.argmax(1).eq(yb).sum().item<double>();
       ++steps;
@@ -215,6 +217,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     e.epoch = epoch;
     e.lr = lr;
     e.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    e.online_stats_seconds = stats_seconds;
     e.train_loss = loss_sum / n;
     e.train_accuracy = correct / n;
     const auto test_eval = evaluate(net, data.test_x, data.test_y, device);

@@ -18,6 +18,7 @@ struct EpochRecord {
   double test_loss = kNaN, test_accuracy = kNaN;
   double lr = kNaN;
   double seconds = 0;  // training steps only (no evaluation, no probe statistics)
+  double online_stats_seconds = 0;  // of which: online dead-unit tracking and gradient norms
 };
 
 struct LayerRecord {
