@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""Figures from relulab results (PNG, matplotlib).
+
+    scripts/plot.py RESULTS_DIR [RESULTS_DIR ...] [--out DIR]
+
+Writes, into the first folder (or --out), whichever apply:
+  accuracy_vs_epoch.png     test accuracy per epoch, mean and 95% band over seeds, best LR
+  dead_fraction_vs_epoch.png  dead fraction per hidden layer per epoch
+  prelu_slopes.png          learned PReLU slopes per layer per epoch
+  accuracy_vs_lr.png        final test accuracy against the learning rate (log x)
+  born_dead.png             P(network born dead) against depth per width (dying_relu.yaml),
+                            with Lu et al. (2019)'s reported values
+"""
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+    from relulab_analysis.load import load_results
+    from relulab_analysis.stats import mean_ci95
+except ModuleNotFoundError as e:  # pragma: no cover - environment problem
+    sys.exit(f"plot: missing Python module {e.name}; HINT: apt-get install python3-matplotlib "
+             "python3-pandas python3-scipy (scripts/setup does), and run with /usr/bin/python3")
+
+# Lu et al. (2019), "Dying ReLU and initialization": born-dead probability of
+# depth-10 networks, as the issue quotes them (approximate, read from the paper).
+LU_2019_DEPTH10 = {3: 0.60, 5: 0.10, 10: 0.01}
+
+
+def best_lr_trials(trials):
+    """Each (arch, activation) at its learning rate with the best mean final accuracy."""
+    keep = []
+    for _, t in trials.groupby(["model.arch", "activation"]):
+        means = t.groupby("train.lr").final_test_accuracy.mean()
+        lr = means.idxmax() if means.notna().any() else t["train.lr"].iloc[0]
+        keep.append(t[t["train.lr"] == lr])
+    return pd.concat(keep) if keep else trials.iloc[0:0]
+
+
+def band(ax, x, ys, label):
+    stats = [mean_ci95(v) for v in ys]
+    mean = np.array([s[0] for s in stats])
+    half = np.nan_to_num(np.array([s[1] for s in stats]))
+    line, = ax.plot(x, mean, marker="o", ms=3, label=label)
+    ax.fill_between(x, mean - half, mean + half, color=line.get_color(), alpha=0.15)
+
+
+def accuracy_vs_epoch(data, out):
+    best = best_lr_trials(data["trials"])
+    archs = sorted(best["model.arch"].unique())
+    fig, axes = plt.subplots(1, len(archs), figsize=(6.5 * len(archs), 4.5), squeeze=False)
+    for ax, arch in zip(axes[0], archs):
+        for act, t in best[best["model.arch"] == arch].groupby("activation"):
+            e = data["epochs"][data["epochs"].trial_id.isin(t.trial_id)]
+            epochs = sorted(e.epoch.unique())
+            band(ax, epochs, [e[e.epoch == k].test_accuracy for k in epochs],
+                 f"{act} (lr={t['train.lr'].iloc[0]:g})")
+        ax.set_ylim(0, 1)
+        ax.set(title=f"Test accuracy per epoch — {arch}, best LR each",
+               xlabel="epoch (0 = initialisation)", ylabel="test accuracy")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.text(0.01, 0.01, "mean over seeds; band: 95% t confidence interval", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "accuracy_vs_epoch.png", dpi=110)
+    plt.close(fig)
+
+
+def dead_fraction_vs_epoch(data, out):
+    best = best_lr_trials(data["trials"])
+    layers = data["layers"].merge(best[["trial_id", "activation", "model.arch"]], on="trial_id")
+    if layers.empty:
+        return
+    groups = list(layers.groupby(["model.arch", "activation"]))
+    cols = min(4, len(groups))
+    rows = (len(groups) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False, sharey=True)
+    for ax, ((arch, act), l) in zip(axes.flat, groups):
+        for layer, ll in l.groupby("layer"):
+            m = ll.groupby("epoch").dead_fraction.mean()
+            ax.plot(m.index, m.values, marker="o", ms=3, label=f"layer {layer}")
+        ax.set_title(f"{arch}: {act}", fontsize=8)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("dead fraction (of units)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6)
+    for ax in list(axes.flat)[len(groups):]:
+        ax.axis("off")
+    fig.suptitle("Dead units per hidden layer (pre-activation ≤ 0 on every probe example), mean over seeds",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out / "dead_fraction_vs_epoch.png", dpi=110)
+    plt.close(fig)
+
+
+def prelu_slopes(data, out):
+    layers = data["layers"].dropna(subset=["slope_mean"])
+    if layers.empty:
+        return
+    layers = layers.merge(data["trials"][["trial_id", "activation", "model.arch", "train.lr"]], on="trial_id")
+    groups = list(layers.groupby(["model.arch", "activation", "train.lr"]))
+    fig, axes = plt.subplots(1, len(groups), figsize=(4 * len(groups), 3.5), squeeze=False, sharey=True)
+    for ax, ((arch, act, lr), l) in zip(axes[0], groups):
+        for layer, ll in l.groupby("layer"):
+            m = ll.groupby("epoch").slope_mean.mean()
+            ax.plot(m.index, m.values, marker="o", ms=3, label=f"layer {layer}")
+        ax.axhline(0.25, color="grey", lw=0.8, ls="--")
+        ax.set_title(f"{arch}: {act}, lr={lr:g}", fontsize=8)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("mean learned slope")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6)
+    fig.suptitle("Learned PReLU slopes per layer (dashed: the 0.25 initial value), mean over seeds", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out / "prelu_slopes.png", dpi=110)
+    plt.close(fig)
+
+
+def accuracy_vs_lr(data, out):
+    trials = data["trials"]
+    if trials["train.lr"].nunique() < 2:
+        return
+    archs = sorted(trials["model.arch"].unique())
+    fig, axes = plt.subplots(1, len(archs), figsize=(6.5 * len(archs), 4.5), squeeze=False)
+    for ax, arch in zip(axes[0], archs):
+        for act, t in trials[trials["model.arch"] == arch].groupby("activation"):
+            lrs = sorted(t["train.lr"].unique())
+            band(ax, lrs, [t[t["train.lr"] == lr].final_test_accuracy for lr in lrs], act)
+        ax.set_xscale("log")
+        ax.set(title=f"Final test accuracy against learning rate — {arch}",
+               xlabel="learning rate (log scale)", ylabel="final test accuracy")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "accuracy_vs_lr.png", dpi=110)
+    plt.close(fig)
+
+
+def born_dead(data, out):
+    trials = data["trials"]
+    init_only = trials[(trials["train.epochs"] == 0) & (trials["model.depth"] > 0)]
+    if init_only.empty:
+        return
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for width, t in init_only.groupby("model.width"):
+        p = t.groupby("model.depth").network_dead_init.mean()
+        n = t.groupby("model.depth").size()
+        err = 1.96 * np.sqrt(p * (1 - p) / n)
+        ax.errorbar(p.index, p.values, yerr=err, marker="o", ms=4, capsize=2, label=f"width {width} (relulab)")
+    for width, value in LU_2019_DEPTH10.items():
+        ax.scatter([10], [value], marker="x", s=60, color="black", zorder=5)
+        ax.annotate(f"Lu et al. w={width}", (10, value), textcoords="offset points", xytext=(6, 2), fontsize=7)
+    ax.set(title="Probability that a ReLU network is born dead",
+           xlabel="depth (hidden layers)", ylabel="P(output constant over inputs) at initialisation")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.text(0.01, 0.01, "error bars: 95% normal interval over seeds; x: Lu et al. (2019), depth 10", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "born_dead.png", dpi=110)
+    plt.close(fig)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("results", nargs="+")
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args(argv)
+    data = load_results(args.results)
+    out = Path(args.out) if args.out else Path(args.results[0])
+    out.mkdir(parents=True, exist_ok=True)
+    trials = data["trials"]
+    if (trials["train.epochs"] > 0).any():
+        trained = {**data, "trials": trials[trials["train.epochs"] > 0]}
+        accuracy_vs_epoch(trained, out)
+        dead_fraction_vs_epoch(trained, out)
+        prelu_slopes(trained, out)
+        accuracy_vs_lr(trained, out)
+    born_dead(data, out)
+    written = sorted(p.name for p in out.glob("*.png"))
+    print(f"plot: wrote {', '.join(written) if written else 'nothing'} in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

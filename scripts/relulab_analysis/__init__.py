@@ -1,0 +1,1 @@
+"""Reading relulab results and the statistics behind the comparison tables."""

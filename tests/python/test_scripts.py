@@ -1,0 +1,123 @@
+"""scripts/compare.py and scripts/plot.py on small hand-made result folders
+whose tables can be checked by hand."""
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+
+import compare  # noqa: E402
+import plot  # noqa: E402
+from relulab_analysis.stats import mean_ci95, paired_test, verdict  # noqa: E402
+
+
+def test_mean_ci95_by_hand():
+    m, h = mean_ci95([1.0, 2.0, 3.0])
+    assert m == 2.0
+    # sd = 1, n = 3, t(0.975, 2) = 4.3027: 4.3027 / sqrt(3)
+    assert h == pytest.approx(4.302653 / math.sqrt(3), rel=1e-6)
+    assert math.isnan(mean_ci95([5.0])[1])
+
+
+def test_paired_test_by_hand():
+    # differences 1, 2, 3: mean 2, sd 1, t = 2 / (1 / sqrt 3) = 3.464, df 2 -> p = 0.0742
+    d, p = paired_test([2, 4, 6], [1, 2, 3])
+    assert d == 2.0
+    assert p == pytest.approx(0.0742, abs=5e-4)
+    assert paired_test([1, 2], [1, 2]) == (0.0, 1.0)
+    assert paired_test([2, 3], [1, 2]) == (1.0, 0.0)
+
+
+def test_verdicts():
+    assert verdict(+0.01, 0.01, +1) == "holds"
+    assert verdict(-0.01, 0.01, +1) == "does not hold"
+    assert verdict(+0.01, 0.20, +1) == "not significant"
+
+
+def fixture(folder: Path, leaky_better: bool):
+    """relu vs leaky_relu, 5 seeds, 2 learning rates, with a clear winner."""
+    rows, epochs, layers = [], [], []
+    for act in ["relu", "leaky_relu(negative_slope=0.2)"]:
+        for lr in [0.01, 0.1]:
+            for seed in range(5):
+                tid = f"{act[:4]}{lr}{seed}"
+                good = (act != "relu") == leaky_better
+                acc = (0.85 if good else 0.80) + 0.001 * seed + (0.0 if lr == 0.1 else -0.05)
+                rows.append({"trial_id": tid, "activation": act, "activation_name": act.split("(")[0],
+                             "model.arch": "mlp", "train.lr": lr, "seed": seed, "status": "ok",
+                             "train.epochs": 2, "model.depth": 0, "model.width": 0,
+                             "final_test_accuracy": acc, "epochs_to_target": 2 if good else None,
+                             "loss_auc": 0.4 if good else 0.5 + 0.001 * seed,
+                             "dead_fraction_init": 0.0, "dead_fraction_end": 0.05 if act == "relu" else 0.0,
+                             "network_dead_init": False, "seconds_per_epoch": 1.0 + 0.01 * seed})
+                for e in range(3):
+                    epochs.append({"trial_id": tid, "epoch": e, "test_accuracy": acc * e / 2, "train_loss": 1.0})
+                    for layer in range(2):
+                        layers.append({"trial_id": tid, "epoch": e, "layer": layer,
+                                       "dead_fraction": 0.05 if act == "relu" else 0.0,
+                                       "grad_norm": 1.0 if e else None, "slope_mean": None})
+    folder.mkdir(parents=True)
+    pd.DataFrame(rows).to_csv(folder / "trials.csv", index=False)
+    pd.DataFrame(epochs).to_csv(folder / "epochs.csv", index=False)
+    pd.DataFrame(layers).to_csv(folder / "layers.csv", index=False)
+    return folder
+
+
+def test_compare_table_and_verdict_flip(tmp_path, capsys):
+    for leaky_better, expected in [(True, "holds"), (False, "does not hold")]:
+        folder = fixture(tmp_path / str(leaky_better), leaky_better)
+        assert compare.main([str(folder), "--bench", str(tmp_path / "none.csv")]) == 0
+        text = (folder / "tables.md").read_text()
+        line = next(l for l in text.splitlines() if l.startswith("| leaky_relu(negative_slope=0.2) is more accurate"))
+        assert f"| {expected} |" in line, line
+        # The winner's accuracy at its best LR (0.1) is bold: 0.85 + mean(0..4)/1000 = 0.852.
+        acc = next(l for l in text.splitlines() if l.startswith("| Test accuracy at best LR"))
+        assert "**0.8520 ±" in acc
+        assert (folder / "comparison.csv").exists()
+        capsys.readouterr()
+
+
+def test_dying_claim(tmp_path):
+    folder = fixture(tmp_path / "dying", True)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    # ReLU: 5% dead in every seed -> CI is [0.05, 0.05], above 1%.
+    assert "| ReLU suffers from dying neurons | holds |" in text
+
+
+def test_compare_by_learning_rate(tmp_path):
+    folder = fixture(tmp_path / "by", True)
+    compare.main([str(folder), "--by", "model.arch,train.lr", "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    assert "### model.arch=mlp, train.lr=0.01" in text and "### model.arch=mlp, train.lr=0.1" in text
+
+
+def test_compare_rejects_unknown_column(tmp_path):
+    folder = fixture(tmp_path / "bad", True)
+    with pytest.raises(SystemExit, match="no such column"):
+        compare.main([str(folder), "--by", "nope"])
+
+
+def test_plot_writes_figures(tmp_path):
+    folder = fixture(tmp_path / "plots", True)
+    assert plot.main([str(folder)]) == 0
+    for name in ["accuracy_vs_epoch.png", "dead_fraction_vs_epoch.png", "accuracy_vs_lr.png"]:
+        assert (folder / name).stat().st_size > 10_000, name
+
+
+def test_born_dead_plot(tmp_path):
+    folder = tmp_path / "born"
+    folder.mkdir()
+    rows = [{"trial_id": f"{w}{d}{s}", "activation": "relu", "model.arch": "mlp", "train.lr": 0.01,
+             "train.epochs": 0, "model.width": w, "model.depth": d, "seed": s,
+             "network_dead_init": s < d, "final_test_accuracy": None}
+            for w in (3, 5) for d in (2, 10) for s in range(20)]
+    pd.DataFrame(rows).to_csv(folder / "trials.csv", index=False)
+    pd.DataFrame(columns=["trial_id", "epoch"]).to_csv(folder / "epochs.csv", index=False)
+    pd.DataFrame(columns=["trial_id", "epoch", "layer"]).to_csv(folder / "layers.csv", index=False)
+    plot.main([str(folder)])
+    assert (folder / "born_dead.png").exists()
