@@ -3,6 +3,7 @@
 #include <cxxopts.hpp>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -11,6 +12,8 @@
 #include "lab/config/schema.h"
 #include "lab/config/sweep.h"
 #include "lab/run/runner.h"
+#include "lab/run/shards.h"
+#include "lab/run/slurm.h"
 #include "relulab/version.h"
 
 namespace {
@@ -22,6 +25,9 @@ constexpr const char* kUsage =
     "  validate  check a sweep file and list its trials, running nothing\n"
     "  bench     time every operator against LibTorch and copy_ (results/bench/kernels.csv)\n"
     "  keys      print every sweep-file key with its default (Markdown)\n"
+    "  slurm     submit a sweep as a Slurm job array (docs/cluster.md)\n"
+    "  status    done / running / failed / missing trials of a results folder\n"
+    "  merge     combine a sharded results folder into trials/epochs/layers.csv\n"
     "  version   print the version\n"
     "run `relulab <command> --help` for a command's options\n";
 
@@ -79,7 +85,20 @@ int sweep_command(int argc, char** argv, const char* name) {
     options.add_options()
         ("j,jobs", "trials at once (default: one per CPU core)", cxxopts::value<int>()->default_value("0"))
         ("force", "discard existing results and start over")
-        ("dry-run", "list the trials and stop");
+        ("dry-run", "list the trials and stop")
+        ("shard", "run only shard I of N (I/N; default: from SLURM_ARRAY_TASK_ID/COUNT or "
+                  "JOB_COMPLETION_INDEX with RELULAB_SHARD_COUNT)", cxxopts::value<std::string>())
+        ("retry-failed", "rerun trials whose result is 'failed'")
+        ("only-ids", "run only the trial ids listed in this file", cxxopts::value<std::string>());
+  }
+  if (command == "slurm") {
+    options.add_options()
+        ("partition", "Slurm partition", cxxopts::value<std::string>()->default_value(""))
+        ("time", "time limit per array task", cxxopts::value<std::string>()->default_value("01:00:00"))
+        ("cpus-per-task", "CPUs per task (= trials it runs at once)", cxxopts::value<int>()->default_value("1"))
+        ("max-parallel", "at most K tasks at once (%K)", cxxopts::value<int>()->default_value("0"))
+        ("array-chunk", "trials per array task", cxxopts::value<int>()->default_value("1"))
+        ("dry-run", "print the sbatch script, submit nothing");
   }
   const auto parsed = options.parse(argc, argv);
   if (parsed.count("help")) {
@@ -95,6 +114,21 @@ int sweep_command(int argc, char** argv, const char* name) {
     return 2;
   }
   if (command == "_worker") return relulab::lab::run_worker(run);
+  if (command == "slurm") {
+    relulab::lab::SlurmOptions slurm;
+    slurm.partition = parsed["partition"].as<std::string>();
+    slurm.time = parsed["time"].as<std::string>();
+    slurm.cpus_per_task = parsed["cpus-per-task"].as<int>();
+    slurm.max_parallel = parsed["max-parallel"].as<int>();
+    slurm.array_chunk = parsed["array-chunk"].as<int>();
+    slurm.dry_run = parsed.count("dry-run") > 0;
+    slurm.relulab_path = std::filesystem::canonical("/proc/self/exe").string();
+    if (slurm.cpus_per_task < 1 || slurm.array_chunk < 1 || slurm.max_parallel < 0) {
+      std::cerr << "relulab slurm: --cpus-per-task and --array-chunk must be >= 1, --max-parallel >= 0\n";
+      return 2;
+    }
+    return relulab::lab::submit_to_slurm(sweep, run, slurm);
+  }
   if (command == "validate" || parsed.count("dry-run")) {
     std::cout << run.sweep_file << ": valid; sweep '" << sweep.name << "' has " << sweep.trials.size()
               << " trials (" << sweep.method << "), results in " << relulab::lab::output_dir(sweep, run)
@@ -103,6 +137,18 @@ int sweep_command(int argc, char** argv, const char* name) {
   }
   run.jobs = parsed["jobs"].as<int>();
   run.force = parsed.count("force") > 0;
+  run.retry_failed = parsed.count("retry-failed") > 0;
+  if (parsed.count("only-ids")) run.only_ids_file = parsed["only-ids"].as<std::string>();
+  try {
+    if (parsed.count("shard")) {
+      run.shard = relulab::lab::parse_shard(parsed["shard"].as<std::string>());
+    } else if (const auto env = relulab::lab::shard_from_environment()) {
+      run.shard = *env;
+    }
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "relulab sweep: " << e.what() << "\n";
+    return 2;
+  }
   if (run.jobs < 0) {
     std::cerr << "relulab sweep: --jobs must be >= 0\n";
     return 2;
@@ -152,8 +198,16 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   try {
     if (command == "bench") return bench_command(argc - 1, argv + 1);
-    if (command == "sweep" || command == "validate" || command == "_worker") {
+    if (command == "sweep" || command == "validate" || command == "_worker" || command == "slurm") {
       return sweep_command(argc - 1, argv + 1, argv[1]);
+    }
+    if (command == "merge" || command == "status") {
+      if (argc != 3 || std::string(argv[2]).rfind("-", 0) == 0) {
+        std::cerr << "usage: relulab " << command << " RESULTS_DIR\n";
+        return 2;
+      }
+      return command == "merge" ? relulab::lab::merge_command(argv[2])
+                                : relulab::lab::status_command(argv[2]);
     }
     if (command == "keys") {
       std::cout << relulab::lab::schema_markdown();

@@ -38,6 +38,11 @@ struct Sweep {
 /// anything runs.
 Sweep load_sweep(const std::string& path, const std::vector<std::string>& overrides = {});
 
+/// A sweep as written to sweep.effective.yaml: trials with their index, id
+/// and configuration values (enough to merge and report on results), no
+/// typed configs. Throws ConfigError.
+Sweep load_sweep_snapshot(const std::string& path);
+
 /// The stable id of a configuration (12 hex digits).
 std::string trial_id(const std::map<std::string, std::string>& values);
 

@@ -19,6 +19,9 @@ std::string csv_line(const CsvRow& row);
 /// Parses a whole CSV file (RFC 4180 quoting). Throws std::runtime_error.
 std::vector<CsvRow> read_csv(const std::string& path);
 
+/// "<host>-<pid>": unique among processes sharing a (network) filesystem.
+std::string unique_suffix();
+
 /// Writes `content` to a temporary file beside `path`, flushes it to disk,
 /// then renames it over `path`: readers see the old file or the new one,
 /// never a torn one, whenever the process dies.

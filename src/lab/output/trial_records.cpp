@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <set>
 
@@ -97,8 +99,7 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
   }
 
   const fs::path final_dir = record_dir(dir, trial);
-  const fs::path tmp_dir = fs::path(dir) / "trials" /
-                           (".tmp-" + trial.id + "-" + std::to_string(::getpid()));
+  const fs::path tmp_dir = fs::path(dir) / "trials" / (".tmp-" + trial.id + "-" + unique_suffix());
   fs::remove_all(tmp_dir);
   fs::create_directories(tmp_dir);
   write_file_atomically((tmp_dir / "trial.csv").string(), trial_csv);
@@ -106,8 +107,7 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
   write_file_atomically((tmp_dir / "layers.csv").string(), layers_csv);
   if (fs::exists(final_dir)) {
     // Move the old record aside first: the rename below needs a free name.
-    const fs::path old_dir = fs::path(dir) / "trials" /
-                             (".old-" + trial.id + "-" + std::to_string(::getpid()));
+    const fs::path old_dir = fs::path(dir) / "trials" / (".old-" + trial.id + "-" + unique_suffix());
     fs::rename(final_dir, old_dir);
     fs::rename(tmp_dir, final_dir);
     fs::remove_all(old_dir);
@@ -124,14 +124,60 @@ bool has_trial_record(const std::string& dir, const Trial& trial) {
   return true;
 }
 
-MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep) {
+std::string trial_record_status(const std::string& dir, const Trial& trial) {
+  if (!has_trial_record(dir, trial)) return "";
+  const auto rows = read_csv((record_dir(dir, trial) / "trial.csv").string());
+  const auto cols = trial_columns();
+  const auto col = std::find(cols.begin(), cols.end(), "status") - cols.begin();
+  return rows.size() == 2 && rows[0] == cols ? rows[1][col] : "";
+}
+
+namespace {
+fs::path running_marker(const std::string& dir, const Trial& trial) {
+  return fs::path(dir) / "trials" / (".running-" + trial.id);
+}
+}  // namespace
+
+void mark_running(const std::string& dir, const Trial& trial) {
+  write_file_atomically(running_marker(dir, trial).string(), unique_suffix() + "\n");
+}
+
+void clear_running(const std::string& dir, const Trial& trial) {
+  std::error_code ignored;
+  fs::remove(running_marker(dir, trial), ignored);
+}
+
+std::pair<int64_t, int64_t> count_running(const std::string& dir, double max_age_seconds) {
+  int64_t running = 0, stale = 0;
+  const fs::path trials = fs::path(dir) / "trials";
+  if (!fs::exists(trials)) return {0, 0};
+  const auto now = fs::file_time_type::clock::now();
+  for (const auto& entry : fs::directory_iterator(trials)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind(".running-", 0) != 0 || name.find(".tmp.") != std::string::npos) continue;
+    std::error_code ec;
+    const auto age = std::chrono::duration<double>(now - fs::last_write_time(entry.path(), ec)).count();
+    (ec || age > max_age_seconds ? stale : running)++;
+  }
+  return {running, stale};
+}
+
+MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep, const std::string& out,
+                                const std::vector<int64_t>* only) {
   MergeReport report;
   std::set<std::string> ids;
   std::string merged[3] = {csv_line(trial_columns()), csv_line(epoch_columns()),
                            csv_line(layer_columns())};
   const std::vector<std::string> headers[3] = {trial_columns(), epoch_columns(), layer_columns()};
-  for (const auto& trial : sweep.trials) {
-    ids.insert(trial.id);
+  std::vector<const Trial*> selected;
+  for (const auto& trial : sweep.trials) ids.insert(trial.id);
+  if (only) {
+    for (const int64_t i : *only) selected.push_back(&sweep.trials[i]);
+  } else {
+    for (const auto& trial : sweep.trials) selected.push_back(&trial);
+  }
+  for (const Trial* t : selected) {
+    const Trial& trial = *t;
     if (!has_trial_record(dir, trial)) {
       ++report.missing;
       continue;
@@ -158,9 +204,11 @@ MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep) {
       if (name[0] != '.' && !ids.count(name)) ++report.stale;
     }
   }
-  write_file_atomically((fs::path(dir) / "trials.csv").string(), merged[0]);
-  write_file_atomically((fs::path(dir) / "epochs.csv").string(), merged[1]);
-  write_file_atomically((fs::path(dir) / "layers.csv").string(), merged[2]);
+  const fs::path target = out.empty() ? fs::path(dir) : fs::path(out);
+  fs::create_directories(target);
+  write_file_atomically((target / "trials.csv").string(), merged[0]);
+  write_file_atomically((target / "epochs.csv").string(), merged[1]);
+  write_file_atomically((target / "layers.csv").string(), merged[2]);
   return report;
 }
 

@@ -30,6 +30,16 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
 /// True if `trial`'s folder is there (the trial finished, whatever its status).
 bool has_trial_record(const std::string& dir, const Trial& trial);
 
+/// The recorded status (ok, diverged, failed), or "" without a record.
+std::string trial_record_status(const std::string& dir, const Trial& trial);
+
+/// Running markers (DIR/trials/.running-<id>), for `relulab status`: set
+/// when a trial starts, touched after each epoch, removed when it is written.
+void mark_running(const std::string& dir, const Trial& trial);
+void clear_running(const std::string& dir, const Trial& trial);
+/// Markers touched within `max_age_seconds` (running) and older ones (stale).
+std::pair<int64_t, int64_t> count_running(const std::string& dir, double max_age_seconds);
+
 struct MergeReport {
   int64_t present = 0;       // trials of the sweep with a record
   int64_t missing = 0;       // trials of the sweep without one
@@ -38,9 +48,13 @@ struct MergeReport {
   int64_t stale = 0;         // records whose id is not in this sweep (ignored)
 };
 
-/// Rebuilds DIR/{trials,epochs,layers}.csv from the records of `sweep`'s
-/// trials; stale records (from an edited sweep file) are left out.
-MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep);
+/// Rebuilds OUT/{trials,epochs,layers}.csv (OUT defaults to DIR) from the
+/// records in DIR of `sweep`'s trials, or of `only` (trial indices) when
+/// given; records of trials not in the sweep (an edited sweep file) are
+/// left out and counted as stale.
+MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep,
+                                const std::string& out = "",
+                                const std::vector<int64_t>* only = nullptr);
 
 /// Removes leftovers of interrupted writes (temporary folders and files).
 void remove_partial_writes(const std::string& dir);

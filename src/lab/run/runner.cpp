@@ -33,6 +33,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -228,10 +229,12 @@ int run_worker(const RunOptions& options) {
       if (k.rfind("data.", 0) == 0) data_key += k + "=" + v + ";";
     }
     TrialResult result;
+    mark_running(dir, trial);
     try {
       auto& data = datasets[data_key];
       if (!data) data = std::make_shared<Dataset>(load_dataset(trial.config.data));
       result = run_trial(trial.config, *data, [&](int64_t epoch) {
+        mark_running(dir, trial);  // a heartbeat for `relulab status`
         std::cout << "epoch " << index << " " << epoch << std::endl;
       });
     } catch (const std::exception& e) {
@@ -239,39 +242,140 @@ int run_worker(const RunOptions& options) {
       result.message = e.what();
     }
     write_trial_record(dir, sweep, trial, result);
+    clear_running(dir, trial);
     std::cout << "done " << index << " " << result.status << std::endl;
   }
+  return 0;
+}
+
+std::vector<int64_t> selected_trials(const Sweep& sweep, const RunOptions& options) {
+  std::vector<int64_t> out;
+  if (options.only_ids_file.empty()) {
+    for (const auto& t : sweep.trials) out.push_back(t.index);
+    return out;
+  }
+  std::ifstream in(options.only_ids_file);
+  if (!in) throw std::runtime_error(options.only_ids_file + ": cannot read the trial id list");
+  std::map<std::string, int64_t> by_id;
+  for (const auto& t : sweep.trials) by_id[t.id] = t.index;
+  std::string id;
+  while (in >> id) {
+    const auto it = by_id.find(id);
+    if (it == by_id.end()) {
+      throw std::runtime_error(options.only_ids_file + ": trial " + id +
+                               " is not in this sweep (was the sweep file edited since?)");
+    }
+    out.push_back(it->second);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+namespace {
+
+// The sweep a results folder holds: its own snapshot, or any shard's.
+Sweep snapshot_of(const std::string& dir) {
+  fs::path path = fs::path(dir) / "sweep.effective.yaml";
+  if (!fs::exists(path) && fs::exists(fs::path(dir) / "shards")) {
+    for (const auto& entry : fs::directory_iterator(fs::path(dir) / "shards")) {
+      if (fs::exists(entry.path() / "sweep.effective.yaml")) {
+        path = entry.path() / "sweep.effective.yaml";
+        break;
+      }
+    }
+  }
+  if (!fs::exists(path)) {
+    throw std::runtime_error(dir + ": no sweep.effective.yaml here or in shards/*/ (is it a relulab results folder?)");
+  }
+  return load_sweep_snapshot(path.string());
+}
+
+}  // namespace
+
+int merge_command(const std::string& dir) {
+  const Sweep sweep = snapshot_of(dir);
+  remove_partial_writes(dir);
+  const auto report = merge_trial_records(dir, sweep);
+  std::cout << dir << ": " << report.present << " of " << sweep.trials.size() << " trials merged into "
+            << "trials.csv, epochs.csv, layers.csv; " << report.missing << " missing, " << report.errors
+            << " failed, " << (report.failed - report.errors) << " diverged";
+  if (report.stale) std::cout << "; " << report.stale << " stale record(s) left out";
+  std::cout << "\n";
+  int shown = 0;
+  for (const auto& t : sweep.trials) {
+    const auto status = trial_record_status(dir, t);
+    if ((status.empty() || status == "failed") && shown++ < 20) {
+      std::cout << "  " << (status.empty() ? "missing" : "failed ") << "  " << t.id << "  (trial "
+                << t.index << ")\n";
+    }
+  }
+  if (report.missing > 0) {
+    std::cout << "HINT: rerun the sweep (or `relulab slurm FILE` again) to run only what is missing\n";
+  }
+  return report.missing > 0 ? 1 : 0;
+}
+
+int status_command(const std::string& dir) {
+  const Sweep sweep = snapshot_of(dir);
+  int64_t ok = 0, diverged = 0, failed = 0, missing = 0;
+  for (const auto& t : sweep.trials) {
+    const auto status = trial_record_status(dir, t);
+    if (status == "ok") ++ok;
+    else if (status == "diverged") ++diverged;
+    else if (status == "failed") ++failed;
+    else ++missing;
+  }
+  const auto [running, stale] = count_running(dir, 600);
+  std::cout << "sweep '" << sweep.name << "' in " << dir << ": " << sweep.trials.size() << " trials\n"
+            << "  done      " << ok + diverged << " (" << ok << " ok, " << diverged << " diverged)\n"
+            << "  running   " << running << "\n"
+            << "  failed    " << failed << "\n"
+            << "  missing   " << std::max<int64_t>(0, missing - running) << (stale ? " (" + std::to_string(stale) +
+                                                      " with a running marker older than 10 min: crashed?)" : "")
+            << "\n";
   return 0;
 }
 
 int run_sweep(const Sweep& sweep, const RunOptions& options) {
   const std::string dir = output_dir(sweep, options);
   fs::create_directories(fs::path(dir) / "trials");
-  remove_partial_writes(dir);
+  const Shard& shard = options.shard;
+  // A shard writes its own CSVs and metadata; no two processes write one
+  // file (records are one folder per trial, renamed into place).
+  const std::string out = shard.active() ? (fs::path(dir) / "shards" / shard.name()).string() : dir;
+  fs::create_directories(out);
+  if (!shard.active()) remove_partial_writes(dir);  // others' writes may be in flight
   if (options.force) {
+    if (shard.active()) throw std::runtime_error("--force discards every shard's results: run it without --shard");
     fs::remove_all(fs::path(dir) / "trials");
     fs::create_directories(fs::path(dir) / "trials");
   }
   const std::string started = utc_now();
-  write_file_atomically((fs::path(dir) / "sweep.effective.yaml").string(), sweep.effective_yaml());
+  write_file_atomically((fs::path(out) / "sweep.effective.yaml").string(), sweep.effective_yaml());
 
+  std::vector<int64_t> mine = selected_trials(sweep, options);
+  if (shard.active()) mine = shard_trials(sweep, mine, shard);
   std::deque<int64_t> pending;
-  for (const auto& t : sweep.trials) {
-    if (!has_trial_record(dir, t)) pending.push_back(t.index);
+  for (const int64_t i : mine) {
+    const auto status = trial_record_status(dir, sweep.trials[i]);
+    if (status.empty() || (options.retry_failed && status == "failed")) pending.push_back(i);
   }
-  const int64_t total = static_cast<int64_t>(sweep.trials.size());
+  const int64_t total = static_cast<int64_t>(mine.size());
   const int64_t already = total - static_cast<int64_t>(pending.size());
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = static_cast<int>(std::min<int64_t>(options.jobs > 0 ? options.jobs : cores,
                                                       std::max<size_t>(1, pending.size())));
-  write_meta(dir, sweep, options, jobs, started, "");
-  const auto before = merge_trial_records(dir, sweep);
-  if (before.stale > 0) {
+  write_meta(out, sweep, options, jobs, started, "");
+  const std::vector<int64_t>* only = (shard.active() || !options.only_ids_file.empty()) ? &mine : nullptr;
+  const auto before = merge_trial_records(dir, sweep, out, only);
+  if (before.stale > 0 && !shard.active()) {
     spdlog::warn("{} record(s) in {}/trials belong to no trial of this sweep (the sweep file "
                  "changed?): they are left out of the CSVs", before.stale, dir);
   }
-  spdlog::info("sweep '{}': {} trials, {} already done, {} to run with {} job(s) -> {}", sweep.name,
-               total, already, pending.size(), pending.empty() ? 0 : jobs, dir);
+  spdlog::info("sweep '{}'{}: {} trials, {} already done, {} to run with {} job(s) -> {}", sweep.name,
+               shard.active() ? " shard " + shard.name() : "", total, already, pending.size(),
+               pending.empty() ? 0 : jobs, out);
 
   install_signal_handlers();
   const auto keys = varying_keys(sweep);
@@ -323,7 +427,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     // The records are the truth; the merged CSVs are a convenience rebuilt
     // at most every few seconds (each rebuild reads every record) and at the end.
     if (std::chrono::duration<double>(Clock::now() - last_merge).count() > kMergeEverySeconds) {
-      merge_trial_records(dir, sweep);
+      merge_trial_records(dir, sweep, out, only);
       last_merge = Clock::now();
     }
     if (live) std::fprintf(stderr, "\r\033[K");
@@ -397,18 +501,18 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
       kill(w.pid, SIGTERM);
       waitpid(w.pid, nullptr, 0);
     }
-    const auto report = merge_trial_records(dir, sweep);
+    const auto report = merge_trial_records(dir, sweep, out, only);
     spdlog::warn("interrupted: {} of {} trials have results in {}; run the same command again to "
                  "resume (finished trials are kept and skipped)", report.present, total, dir);
-    write_meta(dir, sweep, options, jobs, started, "");
+    write_meta(out, sweep, options, jobs, started, "");
     return 130;
   }
 
-  const auto report = merge_trial_records(dir, sweep);
-  write_meta(dir, sweep, options, jobs, started, utc_now());
-  std::cout << "\nSummary of " << dir << "/trials.csv (best configuration per activation; mean "
+  const auto report = merge_trial_records(dir, sweep, out, only);
+  write_meta(out, sweep, options, jobs, started, utc_now());
+  std::cout << "\nSummary of " << out << "/trials.csv (best configuration per activation; mean "
             << "and 95% CI over seeds):\n"
-            << format_summary(summarise(read_csv((fs::path(dir) / "trials.csv").string())));
+            << format_summary(summarise(read_csv((fs::path(out) / "trials.csv").string())));
   if (report.failed > 0) {
     spdlog::warn("{} trial(s) did not finish ok (status and message in trials.csv)", report.failed);
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lab/config/sweep.h"
+#include "lab/run/shards.h"
 
 namespace relulab {
 namespace lab {
@@ -18,6 +19,9 @@ struct RunOptions {
   int jobs = 0;                        // trials at once; 0: one per CPU core
   bool force = false;                  // discard existing records first
   std::string command_line;            // for meta.json
+  Shard shard;                         // this process's share (count 1: all)
+  bool retry_failed = false;           // rerun trials recorded as failed
+  std::string only_ids_file;           // run only the trial ids listed there
 };
 
 /// Exit status: 0 if every trial finished and none failed, 1 if some
@@ -33,6 +37,17 @@ std::string output_dir(const Sweep& sweep, const RunOptions& options);
 
 /// One line per trial: index, id and the values that vary across trials.
 std::string describe_trials(const Sweep& sweep);
+
+/// The trial indices `options` selects before sharding: all, or those
+/// listed in only_ids_file. Throws std::runtime_error for unknown ids.
+std::vector<int64_t> selected_trials(const Sweep& sweep, const RunOptions& options);
+
+/// `relulab merge DIR`: rebuilds DIR's CSVs from every record (all shards),
+/// reports missing and failed trials; non-zero exit if any is missing.
+int merge_command(const std::string& dir);
+
+/// `relulab status DIR`: done / running / failed / missing counts.
+int status_command(const std::string& dir);
 
 }  // namespace lab
 }  // namespace relulab
