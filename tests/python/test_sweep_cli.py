@@ -149,3 +149,27 @@ def test_divergence_is_a_result_not_an_error(tmp_path):
     assert (trials.status == "diverged").all()
     assert trials.message.str.contains("non-finite training loss").all()
     assert (trials.diverged_step > 0).all()
+
+
+def test_a_shard_run_twice_at_once_gives_each_trial_once(tmp_path):
+    """A requeued array task can run beside its first incarnation."""
+    sweep = write_sweep(tmp_path)
+    out, single = tmp_path / "out", tmp_path / "single"
+    procs = [subprocess.Popen([BIN, "sweep", str(sweep), "--shard", "0/2", "--jobs", "1", "--out", str(out)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    procs.append(subprocess.Popen([BIN, "sweep", str(sweep), "--shard", "1/2", "--jobs", "1", "--out", str(out)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    assert [p.wait() for p in procs] == [0, 0, 0]
+    merged = run("merge", out)
+    assert merged.returncode == 0, merged.stdout
+    assert run("sweep", sweep, "--jobs", 2, "--out", single).returncode == 0
+    assert_same_results(results(single), results(out))
+
+
+def test_merge_reports_missing_trials(tmp_path):
+    sweep = write_sweep(tmp_path)
+    out = tmp_path / "out"
+    assert run("sweep", sweep, "--shard", "0/2", "--out", out).returncode == 0
+    merged = run("merge", out)
+    assert merged.returncode == 1
+    assert "missing" in merged.stdout and "HINT" in merged.stdout
