@@ -1,117 +1,24 @@
 // The relulab operator library: schemas, CPU kernels and autograd.
 //
 // Schemas are declared once (TORCH_LIBRARY); each backend registers its
-// kernels under its dispatch key (CPU here; CUDA kernels go under the CUDA
-// key), and the Autograd key wires every forward to its backward operator, so
-// gradients flow the same way from C++ modules and from Python.
+// kernels under its dispatch key (CPU here, CUDA in cuda/launch.cu, both
+// through kernel_table.h), and the Autograd key wires every forward to its
+// backward operator, so gradients flow the same way from C++ and Python.
 
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/library.h>
 
 #include "ops/cpu/launch.h"
+#include "ops/kernel_table.h"
 #include "relulab/ops.h"
 
 namespace relulab {
 namespace {
 
 using at::Tensor;
-using cpu::Pointwise;
-using cpu::PointwiseParams;
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
-
-// ---------------------------------------------------------------- CPU kernels
-
-PointwiseParams leaky(double negative_slope) {
-  PointwiseParams p;
-  p.negative_slope = negative_slope;
-  return p;
-}
-PointwiseParams elu_params(double alpha, double scale, double input_scale) {
-  PointwiseParams p;
-  p.alpha = alpha;
-  p.scale = scale;
-  p.input_scale = input_scale;
-  return p;
-}
-Pointwise gelu_kind(c10::string_view approximate) {
-  if (approximate == "none") return Pointwise::kGelu;
-  if (approximate == "tanh") return Pointwise::kGeluTanh;
-  TORCH_CHECK(false, "relulab::gelu: approximate must be \"none\" or \"tanh\", "
-              "but got \"", approximate, "\"");
-}
-
-Tensor relu_cpu(const Tensor& self) {
-  return cpu::pointwise_forward_cpu("relu", Pointwise::kRelu, {}, self);
-}
-Tensor relu_backward_cpu(const Tensor& grad, const Tensor& result) {
-  return cpu::pointwise_backward_cpu("relu_backward", Pointwise::kRelu, {}, grad,
-                                     result);
-}
-Tensor leaky_relu_cpu(const Tensor& self, double slope) {
-  return cpu::pointwise_forward_cpu("leaky_relu", Pointwise::kLeakyRelu,
-                                    leaky(slope), self);
-}
-Tensor leaky_relu_backward_cpu(const Tensor& grad, const Tensor& self,
-                               double slope) {
-  return cpu::pointwise_backward_cpu("leaky_relu_backward", Pointwise::kLeakyRelu,
-                                     leaky(slope), grad, self);
-}
-Tensor gelu_cpu(const Tensor& self, c10::string_view approximate) {
-  return cpu::pointwise_forward_cpu("gelu", gelu_kind(approximate), {}, self);
-}
-Tensor gelu_backward_cpu(const Tensor& grad, const Tensor& self,
-                         c10::string_view approximate) {
-  return cpu::pointwise_backward_cpu("gelu_backward", gelu_kind(approximate), {},
-                                     grad, self);
-}
-Tensor sigmoid_cpu(const Tensor& self) {
-  return cpu::pointwise_forward_cpu("sigmoid", Pointwise::kSigmoid, {}, self);
-}
-Tensor sigmoid_backward_cpu(const Tensor& grad, const Tensor& result) {
-  return cpu::pointwise_backward_cpu("sigmoid_backward", Pointwise::kSigmoid, {},
-                                     grad, result);
-}
-Tensor tanh_cpu(const Tensor& self) {
-  return cpu::pointwise_forward_cpu("tanh", Pointwise::kTanh, {}, self);
-}
-Tensor tanh_backward_cpu(const Tensor& grad, const Tensor& result) {
-  return cpu::pointwise_backward_cpu("tanh_backward", Pointwise::kTanh, {}, grad,
-                                     result);
-}
-Tensor elu_cpu(const Tensor& self, double alpha, double scale, double input_scale) {
-  return cpu::pointwise_forward_cpu("elu", Pointwise::kElu,
-                                    elu_params(alpha, scale, input_scale), self);
-}
-Tensor elu_backward_cpu(const Tensor& grad, const Tensor& self, double alpha,
-                        double scale, double input_scale) {
-  return cpu::pointwise_backward_cpu("elu_backward", Pointwise::kElu,
-                                     elu_params(alpha, scale, input_scale), grad,
-                                     self);
-}
-Tensor selu_cpu(const Tensor& self) {
-  return cpu::pointwise_forward_cpu(
-      "selu", Pointwise::kElu, elu_params(ops::kSeluAlpha, ops::kSeluScale, 1.0),
-      self);
-}
-Tensor selu_backward_cpu(const Tensor& grad, const Tensor& self) {
-  return cpu::pointwise_backward_cpu(
-      "selu_backward", Pointwise::kElu,
-      elu_params(ops::kSeluAlpha, ops::kSeluScale, 1.0), grad, self);
-}
-Tensor silu_cpu(const Tensor& self) {
-  return cpu::pointwise_forward_cpu("silu", Pointwise::kSilu, {}, self);
-}
-Tensor silu_backward_cpu(const Tensor& grad, const Tensor& self) {
-  return cpu::pointwise_backward_cpu("silu_backward", Pointwise::kSilu, {}, grad,
-                                     self);
-}
-Tensor rrelu_cpu(const Tensor& self, double lower, double upper, bool training,
-                 c10::optional<at::Generator> generator) {
-  return std::get<0>(cpu::rrelu_with_noise_cpu(self, lower, upper, training,
-                                               std::move(generator)));
-}
 
 // ------------------------------------------------------------------- autograd
 //
@@ -287,29 +194,23 @@ TORCH_LIBRARY(relulab, m) {
   m.def("rrelu_backward(Tensor grad_output, Tensor self, Tensor noise, float lower, float upper, bool training) -> Tensor");
 }
 
+// The CPU launchers as a backend for kernel_table.h (the CUDA one is in
+// cuda/launch.cu, compiled with a CUDA LibTorch).
+namespace relulab {
+namespace cpu {
+struct Launchers {
+  static constexpr auto pointwise_forward = pointwise_forward_cpu;
+  static constexpr auto pointwise_backward = pointwise_backward_cpu;
+  static constexpr auto prelu = prelu_cpu;
+  static constexpr auto prelu_backward = prelu_backward_cpu;
+  static constexpr auto rrelu_with_noise = rrelu_with_noise_cpu;
+  static constexpr auto rrelu_backward = rrelu_backward_cpu;
+};
+}  // namespace cpu
+}  // namespace relulab
+
 TORCH_LIBRARY_IMPL(relulab, CPU, m) {
-  using namespace relulab;
-  m.impl("relu", relu_cpu);
-  m.impl("relu_backward", relu_backward_cpu);
-  m.impl("leaky_relu", leaky_relu_cpu);
-  m.impl("leaky_relu_backward", leaky_relu_backward_cpu);
-  m.impl("prelu", cpu::prelu_cpu);
-  m.impl("prelu_backward", cpu::prelu_backward_cpu);
-  m.impl("gelu", gelu_cpu);
-  m.impl("gelu_backward", gelu_backward_cpu);
-  m.impl("sigmoid", sigmoid_cpu);
-  m.impl("sigmoid_backward", sigmoid_backward_cpu);
-  m.impl("tanh", tanh_cpu);
-  m.impl("tanh_backward", tanh_backward_cpu);
-  m.impl("elu", elu_cpu);
-  m.impl("elu_backward", elu_backward_cpu);
-  m.impl("selu", selu_cpu);
-  m.impl("selu_backward", selu_backward_cpu);
-  m.impl("silu", silu_cpu);
-  m.impl("silu_backward", silu_backward_cpu);
-  m.impl("rrelu", rrelu_cpu);
-  m.impl("rrelu_with_noise", cpu::rrelu_with_noise_cpu);
-  m.impl("rrelu_backward", cpu::rrelu_backward_cpu);
+  relulab::kernels::register_kernels<relulab::cpu::Launchers>(m);
 }
 
 TORCH_LIBRARY_IMPL(relulab, Autograd, m) {

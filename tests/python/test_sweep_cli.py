@@ -120,7 +120,11 @@ def test_sigint_stops_cleanly_and_says_how_to_resume(tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([BIN, "sweep", str(sweep), "--jobs", "2", "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    # Interrupt once trials are running (a loaded machine may take seconds to
+    # get there; before that the process has not started anything).
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(out.glob("trials/.running-*")):
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stdout + stderr

@@ -338,6 +338,7 @@ int status_command(const std::string& dir) {
 }
 
 int run_sweep(const Sweep& sweep, const RunOptions& options) {
+  install_signal_handlers();  // before anything is written: Ctrl-C is always clean
   const std::string dir = output_dir(sweep, options);
   fs::create_directories(fs::path(dir) / "trials");
   const Shard& shard = options.shard;
@@ -377,7 +378,6 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
                shard.active() ? " shard " + shard.name() : "", total, already, pending.size(),
                pending.empty() ? 0 : jobs, out);
 
-  install_signal_handlers();
   const auto keys = varying_keys(sweep);
   const bool live = isatty(STDERR_FILENO);
   std::vector<Worker> workers;

@@ -1,0 +1,22 @@
+// ELU and SELU: x > 0 ? scale x : scale alpha (exp(input_scale x) - 1);
+// backward reads the input (NaN takes the exp branch, as in LibTorch).
+#pragma once
+
+#include "ops/math/common.h"
+
+namespace relulab {
+namespace math {
+
+template <typename T>
+struct Elu {
+  T alpha, scale, input_scale;
+  RELULAB_HOST_DEVICE T forward(T x) const {
+    return x <= T(0) ? expm1(x * input_scale) * alpha * scale : x * scale;
+  }
+  RELULAB_HOST_DEVICE T backward(T g, T x) const {
+    return x > T(0) ? g * scale : g * (input_scale * alpha * scale) * exp(x * input_scale);
+  }
+};
+
+}  // namespace math
+}  // namespace relulab
