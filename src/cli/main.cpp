@@ -71,7 +71,7 @@ relulab::lab::RunOptions run_options(const cxxopts::ParseResult& parsed, int arg
   o.sweep_file = parsed["file"].as<std::string>();
   if (parsed.count("set")) o.overrides = parsed["set"].as<std::vector<std::string>>();
   o.out_dir = parsed["out"].as<std::string>();
-  o.command_line = joined(argc, argv);
+  o.command_line = "relulab " + joined(argc, argv);
   return o;
 }
 

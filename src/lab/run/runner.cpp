@@ -514,7 +514,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
             << "and 95% CI over seeds):\n"
             << format_summary(summarise(read_csv((fs::path(out) / "trials.csv").string())));
   if (report.failed > 0) {
-    spdlog::warn("{} trial(s) did not finish ok (status and message in trials.csv)", report.failed);
+    spdlog::warn("{} trial(s) diverged or failed (status and message in trials.csv)", report.failed);
   }
   return report.errors > 0 ? 1 : 0;
 }
