@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from result_frames import assert_same_results, results
+
 BIN = os.environ.get("RELULAB_BIN", "build/relulab")
-TIMING = ["wall_seconds", "seconds_per_epoch", "samples_per_second", "seconds",
-          "online_stats_seconds", "git_commit"]
 
 SWEEP = """name: e2e
 seeds: [0, 1]
@@ -36,19 +36,6 @@ def write_sweep(tmp_path, epochs=2, name="sweep.yaml"):
 
 def run(*args, **kwargs):
     return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, **kwargs)
-
-
-def results(out):
-    frames = {}
-    for name in ["trials", "epochs", "layers"]:
-        df = pd.read_csv(out / f"{name}.csv")
-        frames[name] = df.drop(columns=[c for c in TIMING if c in df.columns])
-    return frames
-
-
-def assert_same_results(a, b):
-    for name in a:
-        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
 
 
 def test_bad_sweep_exits_2_names_the_place_and_writes_nothing(tmp_path):

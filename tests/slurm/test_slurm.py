@@ -7,6 +7,7 @@ slurmd and munged) and RELULAB_BIN.
 """
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -14,9 +15,10 @@ import pandas as pd
 import pytest
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "python"))
+from result_frames import assert_same_results as assert_same, results  # noqa: E402
+
 BIN = os.environ.get("RELULAB_BIN", "build/relulab")
-TIMING = ["wall_seconds", "seconds_per_epoch", "samples_per_second", "seconds",
-          "online_stats_seconds", "git_commit"]
 
 SWEEP = """name: slurm_e2e
 seeds: [0, 1]
@@ -60,19 +62,6 @@ def wait_for(env, job, timeout=300):
             return
         time.sleep(0.5)
     raise AssertionError(f"job {job} did not finish in {timeout} s")
-
-
-def results(out):
-    frames = {}
-    for name in ["trials", "epochs", "layers"]:
-        df = pd.read_csv(Path(out) / f"{name}.csv")
-        frames[name] = df.drop(columns=[c for c in TIMING if c in df.columns])
-    return frames
-
-
-def assert_same(a, b):
-    for name in a:
-        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
 
 
 def records(out):
