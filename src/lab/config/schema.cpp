@@ -57,8 +57,11 @@ bool parse_bool(const YAML::Node& n, bool* out) {
 
 std::string format_int_list(const std::vector<int64_t>& v) { return "[" + join(v) + "]"; }
 
-// Builders for the table below.
-KeySpec int_key(std::string key, std::function<int64_t&(TrialConfig&)> field, double min,
+// Builders for the table below. `field` is a generic lambda returning a
+// reference into the config, so one accessor serves set (TrialConfig&) and
+// get (const TrialConfig&).
+template <typename Field>
+KeySpec int_key(std::string key, Field field, double min,
                 std::string doc) {
   KeySpec s{std::move(key), ValueType::kInt, std::move(doc)};
   s.min = min;
@@ -68,12 +71,13 @@ KeySpec int_key(std::string key, std::function<int64_t&(TrialConfig&)> field, do
     field(c) = v;
   };
   s.get = [field](const TrialConfig& c) {
-    return std::to_string(field(const_cast<TrialConfig&>(c)));
+    return std::to_string(field(c));
   };
   return s;
 }
 
-KeySpec double_key(std::string key, std::function<double&(TrialConfig&)> field, double min,
+template <typename Field>
+KeySpec double_key(std::string key, Field field, double min,
                    bool min_exclusive, double max, std::string doc) {
   KeySpec s{std::move(key), ValueType::kDouble, std::move(doc)};
   s.min = min;
@@ -85,12 +89,13 @@ KeySpec double_key(std::string key, std::function<double&(TrialConfig&)> field, 
     field(c) = v;
   };
   s.get = [field](const TrialConfig& c) {
-    return format_double(field(const_cast<TrialConfig&>(c)));
+    return format_double(field(c));
   };
   return s;
 }
 
-KeySpec bool_key(std::string key, std::function<bool&(TrialConfig&)> field, std::string doc) {
+template <typename Field>
+KeySpec bool_key(std::string key, Field field, std::string doc) {
   KeySpec s{std::move(key), ValueType::kBool, std::move(doc)};
   s.set = [field](TrialConfig& c, const YAML::Node& n) {
     bool v = false;
@@ -98,21 +103,23 @@ KeySpec bool_key(std::string key, std::function<bool&(TrialConfig&)> field, std:
     field(c) = v;
   };
   s.get = [field](const TrialConfig& c) {
-    return field(const_cast<TrialConfig&>(c)) ? "true" : "false";
+    return field(c) ? "true" : "false";
   };
   return s;
 }
 
-KeySpec string_key(std::string key, std::function<std::string&(TrialConfig&)> field,
+template <typename Field>
+KeySpec string_key(std::string key, Field field,
                    std::vector<std::string> choices, std::string doc) {
   KeySpec s{std::move(key), ValueType::kString, std::move(doc)};
   s.choices = std::move(choices);
   s.set = [field](TrialConfig& c, const YAML::Node& n) { field(c) = n.Scalar(); };
-  s.get = [field](const TrialConfig& c) { return field(const_cast<TrialConfig&>(c)); };
+  s.get = [field](const TrialConfig& c) { return field(c); };
   return s;
 }
 
-KeySpec int_list_key(std::string key, std::function<std::vector<int64_t>&(TrialConfig&)> field,
+template <typename Field>
+KeySpec int_list_key(std::string key, Field field,
                      std::string doc) {
   KeySpec s{std::move(key), ValueType::kIntList, std::move(doc)};
   s.min = 1;
@@ -126,7 +133,7 @@ KeySpec int_list_key(std::string key, std::function<std::vector<int64_t>&(TrialC
     field(c) = v;
   };
   s.get = [field](const TrialConfig& c) {
-    return format_int_list(field(const_cast<TrialConfig&>(c)));
+    return format_int_list(field(c));
   };
   return s;
 }
@@ -164,95 +171,95 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 std::vector<KeySpec> build_schema() {
   return {
       activation_key(),
-      int_key("seed", [](TrialConfig& c) -> int64_t& { return c.seed; }, 0,
+      int_key("seed", [](auto& c) -> auto& { return c.seed; }, 0,
               "The trial's seed (initialisation, batch order, random slopes). Set by the "
               "sweep's `seeds:` axis, not in `base`."),
-      string_key("data.dataset", [](TrialConfig& c) -> std::string& { return c.data.dataset; },
+      string_key("data.dataset", [](auto& c) -> auto& { return c.data.dataset; },
                  {"fashion-mnist", "spirals", "teacher", "gaussian"},
                  "fashion-mnist: Debian's dataset-fashion-mnist IDX files; spirals: `arms` "
                  "interleaved 2-D spirals with Gaussian noise; teacher: Gaussian inputs "
                  "labelled by a random ReLU teacher network; gaussian: unlabelled Gaussian "
                  "inputs, for statistics at initialisation (epochs must be 0)."),
-      string_key("data.path", [](TrialConfig& c) -> std::string& { return c.data.path; }, {},
+      string_key("data.path", [](auto& c) -> auto& { return c.data.path; }, {},
                  "Folder with fashion-mnist's train-images-idx3-ubyte.gz and the other three "
                  "files."),
-      int_key("data.train_subset", [](TrialConfig& c) -> int64_t& { return c.data.train_subset; },
+      int_key("data.train_subset", [](auto& c) -> auto& { return c.data.train_subset; },
               0, "Use this many training examples (a fixed random subset given data.seed); 0: all."),
-      int_key("data.test_subset", [](TrialConfig& c) -> int64_t& { return c.data.test_subset; },
+      int_key("data.test_subset", [](auto& c) -> auto& { return c.data.test_subset; },
               0, "Use this many test examples; 0: all."),
-      int_key("data.probe_size", [](TrialConfig& c) -> int64_t& { return c.data.probe_size; }, 1,
+      int_key("data.probe_size", [](auto& c) -> auto& { return c.data.probe_size; }, 1,
               "Size of the fixed probe set (training examples, or fresh Gaussian inputs) on "
               "which unit statistics are computed."),
-      int_key("data.samples", [](TrialConfig& c) -> int64_t& { return c.data.samples; }, 1,
+      int_key("data.samples", [](auto& c) -> auto& { return c.data.samples; }, 1,
               "Synthetic datasets: training examples."),
-      int_key("data.test_samples", [](TrialConfig& c) -> int64_t& { return c.data.test_samples; },
+      int_key("data.test_samples", [](auto& c) -> auto& { return c.data.test_samples; },
               1, "Synthetic datasets: test examples."),
-      int_key("data.input_dim", [](TrialConfig& c) -> int64_t& { return c.data.input_dim; }, 1,
+      int_key("data.input_dim", [](auto& c) -> auto& { return c.data.input_dim; }, 1,
               "teacher, gaussian: input dimension."),
-      int_key("data.classes", [](TrialConfig& c) -> int64_t& { return c.data.classes; }, 2,
+      int_key("data.classes", [](auto& c) -> auto& { return c.data.classes; }, 2,
               "teacher: number of classes."),
-      int_key("data.arms", [](TrialConfig& c) -> int64_t& { return c.data.arms; }, 2,
+      int_key("data.arms", [](auto& c) -> auto& { return c.data.arms; }, 2,
               "spirals: number of arms (= classes)."),
-      double_key("data.noise", [](TrialConfig& c) -> double& { return c.data.noise; }, 0, false,
+      double_key("data.noise", [](auto& c) -> auto& { return c.data.noise; }, 0, false,
                  kInf, "spirals: standard deviation of the Gaussian noise added to points."),
-      int_key("data.teacher_width", [](TrialConfig& c) -> int64_t& { return c.data.teacher_width; },
+      int_key("data.teacher_width", [](auto& c) -> auto& { return c.data.teacher_width; },
               1, "teacher: hidden width of the teacher network."),
-      int_key("data.teacher_depth", [](TrialConfig& c) -> int64_t& { return c.data.teacher_depth; },
+      int_key("data.teacher_depth", [](auto& c) -> auto& { return c.data.teacher_depth; },
               1, "teacher: hidden layers of the teacher network."),
-      int_key("data.seed", [](TrialConfig& c) -> int64_t& { return c.data.seed; }, 0,
+      int_key("data.seed", [](auto& c) -> auto& { return c.data.seed; }, 0,
               "Seed of the data itself (subsets, probe set, synthetic data), kept apart from "
               "the trial seed so that every trial of a sweep sees the same data."),
-      string_key("model.arch", [](TrialConfig& c) -> std::string& { return c.model.arch; },
+      string_key("model.arch", [](auto& c) -> auto& { return c.model.arch; },
                  {"mlp", "cnn"},
                  "mlp: fully connected layers; cnn: conv blocks (3x3 conv, activation, 2x2 "
                  "max-pool) then a linear head (image data only)."),
-      int_list_key("model.hidden", [](TrialConfig& c) -> std::vector<int64_t>& { return c.model.hidden; },
+      int_list_key("model.hidden", [](auto& c) -> auto& { return c.model.hidden; },
                    "mlp: hidden layer widths."),
-      int_key("model.depth", [](TrialConfig& c) -> int64_t& { return c.model.depth; }, 0,
+      int_key("model.depth", [](auto& c) -> auto& { return c.model.depth; }, 0,
               "mlp: number of hidden layers; with model.width, replaces model.hidden. 0: unused."),
-      int_key("model.width", [](TrialConfig& c) -> int64_t& { return c.model.width; }, 0,
+      int_key("model.width", [](auto& c) -> auto& { return c.model.width; }, 0,
               "mlp: width of each of the model.depth hidden layers."),
-      int_list_key("model.channels", [](TrialConfig& c) -> std::vector<int64_t>& { return c.model.channels; },
+      int_list_key("model.channels", [](auto& c) -> auto& { return c.model.channels; },
                    "cnn: output channels of each conv block."),
-      string_key("model.init", [](TrialConfig& c) -> std::string& { return c.model.init; },
+      string_key("model.init", [](auto& c) -> auto& { return c.model.init; },
                  {"default", "kaiming_normal", "kaiming_uniform", "xavier_normal", "orthogonal"},
                  "Weight initialisation. default: LibTorch's; kaiming_*: fan-in, gain matched to "
                  "the activation (see docs/statistics.md); biases are zero except with default."),
-      int_key("train.epochs", [](TrialConfig& c) -> int64_t& { return c.train.epochs; }, 0,
+      int_key("train.epochs", [](auto& c) -> auto& { return c.train.epochs; }, 0,
               "Training epochs; 0 measures at initialisation only."),
-      int_key("train.batch_size", [](TrialConfig& c) -> int64_t& { return c.train.batch_size; }, 1,
+      int_key("train.batch_size", [](auto& c) -> auto& { return c.train.batch_size; }, 1,
               "Minibatch size."),
-      string_key("train.optimizer", [](TrialConfig& c) -> std::string& { return c.train.optimizer; },
+      string_key("train.optimizer", [](auto& c) -> auto& { return c.train.optimizer; },
                  {"sgd", "adam", "adamw"}, "Optimizer."),
-      double_key("train.lr", [](TrialConfig& c) -> double& { return c.train.lr; }, 0, true, kInf,
+      double_key("train.lr", [](auto& c) -> auto& { return c.train.lr; }, 0, true, kInf,
                  "Learning rate (initial, for schedules)."),
-      double_key("train.momentum", [](TrialConfig& c) -> double& { return c.train.momentum; }, 0,
+      double_key("train.momentum", [](auto& c) -> auto& { return c.train.momentum; }, 0,
                  false, 1, "sgd: momentum."),
-      bool_key("train.nesterov", [](TrialConfig& c) -> bool& { return c.train.nesterov; },
+      bool_key("train.nesterov", [](auto& c) -> auto& { return c.train.nesterov; },
                "sgd: Nesterov momentum (needs momentum > 0)."),
-      double_key("train.weight_decay", [](TrialConfig& c) -> double& { return c.train.weight_decay; },
+      double_key("train.weight_decay", [](auto& c) -> auto& { return c.train.weight_decay; },
                  0, false, kInf, "L2 weight decay (decoupled for adamw)."),
       bool_key("train.prelu_weight_decay",
-               [](TrialConfig& c) -> bool& { return c.train.prelu_weight_decay; },
+               [](auto& c) -> auto& { return c.train.prelu_weight_decay; },
                "Apply weight decay to PReLU slopes too. Off by default: decay pulls the slopes "
                "towards 0, i.e. towards ReLU (He et al. 2015 use none)."),
-      string_key("train.schedule", [](TrialConfig& c) -> std::string& { return c.train.schedule; },
+      string_key("train.schedule", [](auto& c) -> auto& { return c.train.schedule; },
                  {"constant", "cosine", "step"},
                  "Learning-rate schedule, updated per epoch: cosine anneals to 0 over the "
                  "epochs; step multiplies by gamma every step_size epochs."),
-      int_key("train.step_size", [](TrialConfig& c) -> int64_t& { return c.train.step_size; }, 1,
+      int_key("train.step_size", [](auto& c) -> auto& { return c.train.step_size; }, 1,
               "step: epochs between decays."),
-      double_key("train.gamma", [](TrialConfig& c) -> double& { return c.train.gamma; }, 0, true, 1,
+      double_key("train.gamma", [](auto& c) -> auto& { return c.train.gamma; }, 0, true, 1,
                  "step: decay factor."),
-      int_key("train.threads", [](TrialConfig& c) -> int64_t& { return c.train.threads; }, 1,
+      int_key("train.threads", [](auto& c) -> auto& { return c.train.threads; }, 1,
               "Intra-op threads of the trial. 1 (default) with trials in parallel (--jobs) is "
               "the fastest use of a small machine."),
-      string_key("train.device", [](TrialConfig& c) -> std::string& { return c.train.device; },
+      string_key("train.device", [](auto& c) -> auto& { return c.train.device; },
                  {"cpu", "cuda"}, "Where the trial runs."),
       double_key("targets.test_accuracy",
-                 [](TrialConfig& c) -> double& { return c.targets.test_accuracy; }, 0, false, 1,
+                 [](auto& c) -> auto& { return c.targets.test_accuracy; }, 0, false, 1,
                  "Test accuracy that counts as converged (epochs_to_target); 0: none."),
-      bool_key("stats.online_dead", [](TrialConfig& c) -> bool& { return c.stats.online_dead; },
+      bool_key("stats.online_dead", [](auto& c) -> auto& { return c.stats.online_dead; },
                "Track dead_fraction_epoch during training (one reduction per layer per step)."),
   };
 }
