@@ -26,18 +26,6 @@ using torch::autograd::tensor_list;
 // backend kernel runs) and saves what the backward operator reads; see
 // Note [What backward reads] in ops/cpu/kernels.h.
 
-struct ReluFunction : torch::autograd::Function<ReluFunction> {
-  static Tensor forward(AutogradContext* ctx, const Tensor& self) {
-    at::AutoDispatchBelowADInplaceOrView guard;
-    Tensor result = ops::relu(self);
-    ctx->save_for_backward({result});
-    return result;
-  }
-  static tensor_list backward(AutogradContext* ctx, tensor_list grads) {
-    return {ops::relu_backward(grads[0], ctx->get_saved_variables()[0])};
-  }
-};
-
 struct LeakyReluFunction : torch::autograd::Function<LeakyReluFunction> {
   static Tensor forward(AutogradContext* ctx, const Tensor& self, double slope) {
     at::AutoDispatchBelowADInplaceOrView guard;
@@ -96,8 +84,8 @@ struct UnaryFunction
     return {Backward(grads[0], ctx->get_saved_variables()[0])};
   }
 };
-using SigmoidFunction =
-    UnaryFunction<ops::sigmoid, ops::sigmoid_backward, /*kSavesOutput=*/true>;
+using ReluFunction = UnaryFunction<ops::relu, ops::relu_backward, /*kSavesOutput=*/true>;
+using SigmoidFunction = UnaryFunction<ops::sigmoid, ops::sigmoid_backward, true>;
 using TanhFunction = UnaryFunction<ops::tanh, ops::tanh_backward, true>;
 using SeluFunction = UnaryFunction<ops::selu, ops::selu_backward, false>;
 using SiluFunction = UnaryFunction<ops::silu, ops::silu_backward, false>;
