@@ -11,6 +11,8 @@
 
 #include <vector>
 
+#include "ops/checks.h"
+
 namespace relulab {
 namespace cpu {
 namespace {
@@ -31,17 +33,6 @@ void check_floating(const char* op_name, const at::Tensor& t, const char* arg) {
               " to be float32 or float64, but got ", t.scalar_type(),
               ". HINT: convert with .to(torch::kFloat32); half and bfloat16 "
               "have CPU kernels only in LibTorch's own ops.");
-}
-
-void check_same(const char* op_name, const at::Tensor& a, const at::Tensor& b,
-                const char* a_name, const char* b_name) {
-  TORCH_CHECK(a.scalar_type() == b.scalar_type(), "relulab::", op_name,
-              ": expected ", a_name, " and ", b_name,
-              " to have the same dtype, but got ", a.scalar_type(), " and ",
-              b.scalar_type());
-  TORCH_CHECK(a.sizes() == b.sizes(), "relulab::", op_name, ": expected ",
-              a_name, " and ", b_name, " to have the same shape, but got ",
-              a.sizes(), " and ", b.sizes());
 }
 
 // A dense tensor (contiguous, channels-last or any permutation without gaps)
@@ -75,7 +66,7 @@ at::Tensor pointwise_backward_cpu(const char* op_name, Pointwise op,
                                   const at::Tensor& grad_output,
                                   const at::Tensor& saved) {
   check_floating(op_name, saved, "self");
-  check_same(op_name, grad_output, saved, "grad_output", "self");
+  checks::same_dtype_and_shape(op_name, grad_output, saved, "grad_output", "self");
   at::Tensor s = dense(saved);
   at::Tensor g = dense(grad_output);
   if (g.strides() != s.strides()) {
@@ -108,27 +99,12 @@ bool is_channels_last(const at::Tensor& t) {
 
 ChannelLayout prelu_layout(const at::Tensor& self, const at::Tensor& weight) {
   check_floating("prelu", self, "self");
-  TORCH_CHECK(weight.scalar_type() == self.scalar_type(),
-              "relulab::prelu: expected weight to have the dtype of self (",
-              self.scalar_type(), "), but got ", weight.scalar_type());
-  TORCH_CHECK(weight.dim() <= 1,
-              "relulab::prelu: expected weight to be a scalar or 1-D tensor, "
-              "but got weight.dim() = ", weight.dim());
   ChannelLayout layout;
-  layout.channels = weight.numel();
+  layout.channels = checks::prelu_channels(self, weight);
   if (layout.channels == 1) {
     layout.inner = std::max<int64_t>(self.numel(), 1);
     return layout;
   }
-  TORCH_CHECK(self.dim() >= 2,
-              "relulab::prelu: a per-channel weight (", layout.channels,
-              " slopes) needs an input with a channel dimension (dim 1), but "
-              "the input has ", self.dim(), " dims. HINT: use a single slope, "
-              "or reshape the input to (N, C, ...)");
-  TORCH_CHECK(self.size(1) == layout.channels,
-              "relulab::prelu: mismatch of parameter numbers and input channel "
-              "size: weight has ", layout.channels, " slopes but input.size(1) = ",
-              self.size(1));
   layout.inner = 1;
   if (is_channels_last(self) && !self.is_contiguous()) return layout;
   for (int64_t d = 2; d < self.dim(); ++d) layout.inner *= self.size(d);
@@ -164,7 +140,7 @@ std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
     const at::Tensor& grad_output, const at::Tensor& self,
     const at::Tensor& weight) {
   const ChannelLayout layout = prelu_layout(self, weight);
-  check_same("prelu_backward", grad_output, self, "grad_output", "self");
+  checks::same_dtype_and_shape("prelu_backward", grad_output, self, "grad_output", "self");
   const at::Tensor x = prelu_input(self, layout);
   // grad_output must share x's memory order, element for element.
   const at::Tensor g = grad_output.strides() == x.strides()
@@ -206,18 +182,10 @@ std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
   return std::make_tuple(grad_in, grad_weight);
 }
 
-namespace {
-void check_rrelu_bounds(double lower, double upper) {
-  TORCH_CHECK(lower <= upper,
-              "relulab::rrelu: expected lower <= upper, but got lower=", lower,
-              " and upper=", upper);
-}
-}  // namespace
-
 std::tuple<at::Tensor, at::Tensor> rrelu_with_noise_cpu(
     const at::Tensor& self, double lower, double upper, bool training,
     c10::optional<at::Generator> generator) {
-  check_rrelu_bounds(lower, upper);
+  checks::rrelu_bounds(lower, upper);
   if (!training) {
     PointwiseParams params;
     params.negative_slope = (lower + upper) / 2;
@@ -243,7 +211,7 @@ std::tuple<at::Tensor, at::Tensor> rrelu_with_noise_cpu(
 at::Tensor rrelu_backward_cpu(const at::Tensor& grad_output,
                               const at::Tensor& self, const at::Tensor& noise,
                               double lower, double upper, bool training) {
-  check_rrelu_bounds(lower, upper);
+  checks::rrelu_bounds(lower, upper);
   // LibTorch's rule: a (near-)degenerate range is a plain leaky ReLU.
   if (!training || upper - lower <= 1e-6) {
     PointwiseParams params;
@@ -251,7 +219,7 @@ at::Tensor rrelu_backward_cpu(const at::Tensor& grad_output,
     return pointwise_backward_cpu("rrelu_backward", Pointwise::kLeakyRelu,
                                   params, grad_output, self);
   }
-  check_same("rrelu_backward", grad_output, noise, "grad_output", "noise");
+  checks::same_dtype_and_shape("rrelu_backward", grad_output, noise, "grad_output", "noise");
   const at::Tensor g = grad_output.contiguous();
   const at::Tensor r = noise.contiguous();
   at::Tensor grad_in = at::empty_like(r);

@@ -148,52 +148,69 @@ template <typename T>
 __global__ void prelu_forward_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y,
                                      ChannelLayout l, int64_t n) {
   using M = typename OpMath<T>::type;
-  const int64_t c = blockIdx.y;
-  const math::LeakyRelu<M> op{to_op(w[c])};
   const int64_t per_channel = channel_elements(l, n);
-  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < per_channel;
-       e += int64_t(gridDim.x) * blockDim.x) {
-    const int64_t idx = ((e / l.inner) * l.channels + c) * l.inner + e % l.inner;
-    y[idx] = from_op<T>(op.forward(to_op(x[idx])));
+  for (int64_t c = blockIdx.y; c < l.channels; c += gridDim.y) {
+    const math::LeakyRelu<M> op{to_op(w[c])};
+    for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < per_channel;
+         e += int64_t(gridDim.x) * blockDim.x) {
+      const int64_t idx = ((e / l.inner) * l.channels + c) * l.inner + e % l.inner;
+      y[idx] = from_op<T>(op.forward(to_op(x[idx])));
+    }
   }
 }
+
+// The weight gradient sums in double for double tensors (as the CPU path
+// does), in float otherwise.
+template <typename T> struct Accumulate { using type = float; };
+template <> struct Accumulate<double> { using type = double; };
 
 template <typename T>
 __global__ void prelu_backward_kernel(const T* __restrict__ g, const T* __restrict__ x,
                                       const T* __restrict__ w, T* __restrict__ gi,
-                                      float* __restrict__ partial, ChannelLayout l, int64_t n) {
+                                      double* __restrict__ partial, ChannelLayout l, int64_t n) {
   using M = typename OpMath<T>::type;
-  const int64_t c = blockIdx.y;
-  const math::LeakyRelu<M> op{to_op(w[c])};
+  using A = typename Accumulate<T>::type;
   const int64_t per_channel = channel_elements(l, n);
-  float acc = 0.f;
-  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < per_channel;
-       e += int64_t(gridDim.x) * blockDim.x) {
-    const int64_t idx = ((e / l.inner) * l.channels + c) * l.inner + e % l.inner;
-    const M xv = to_op(x[idx]), gv = to_op(g[idx]);
-    gi[idx] = from_op<T>(op.backward(gv, xv));
-    if (!(xv > M(0))) acc += static_cast<float>(xv * gv);
-  }
-  // Block reduction: warp shuffles, then one value per warp in shared memory.
-  __shared__ float warp_sums[kThreads / 32];
-  for (int offset = 16; offset > 0; offset /= 2) acc += __shfl_down_sync(0xffffffffu, acc, offset);
-  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = acc;
-  __syncthreads();
-  if (threadIdx.x == 0) {
-    float sum = 0.f;
-    for (int i = 0; i < kThreads / 32; ++i) sum += warp_sums[i];
-    partial[c * gridDim.x + blockIdx.x] = sum;
+  // Channels beyond the grid's y extent (65 535) are taken in turn.
+  for (int64_t c = blockIdx.y; c < l.channels; c += gridDim.y) {
+    const math::LeakyRelu<M> op{to_op(w[c])};
+    A acc = 0;
+    for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < per_channel;
+         e += int64_t(gridDim.x) * blockDim.x) {
+      const int64_t idx = ((e / l.inner) * l.channels + c) * l.inner + e % l.inner;
+      const M xv = to_op(x[idx]), gv = to_op(g[idx]);
+      gi[idx] = from_op<T>(op.backward(gv, xv));
+      if (!(xv > M(0))) acc += static_cast<A>(xv * gv);
+    }
+    // Block reduction: warp shuffles, then one value per warp in shared memory.
+    __shared__ A warp_sums[kThreads / 32];
+    for (int offset = 16; offset > 0; offset /= 2) acc += __shfl_down_sync(0xffffffffu, acc, offset);
+    if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = acc;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+      double sum = 0.0;
+      for (int i = 0; i < kThreads / 32; ++i) sum += warp_sums[i];
+      partial[c * gridDim.x + blockIdx.x] = sum;
+    }
+    __syncthreads();  // warp_sums is reused by the next channel
   }
 }
 
 template <typename T>
-__global__ void prelu_weight_sum_kernel(const float* __restrict__ partial, T* __restrict__ gw,
+__global__ void prelu_weight_sum_kernel(const double* __restrict__ partial, T* __restrict__ gw,
                                         int64_t channels, int blocks) {
   const int64_t c = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (c >= channels) return;
   double sum = 0.0;  // fixed order: deterministic
   for (int b = 0; b < blocks; ++b) sum += partial[c * blocks + b];
   gw[c] = from_op<T>(static_cast<typename OpMath<T>::type>(sum));
+}
+
+// gridDim.y's limit; the kernels loop over any channels beyond it.
+constexpr int64_t kMaxGridY = 65535;
+
+dim3 prelu_grid(int blocks, ChannelLayout l) {
+  return dim3(blocks, static_cast<unsigned>(std::min<int64_t>(l.channels, kMaxGridY)));
 }
 
 int prelu_blocks(ChannelLayout l, int64_t n) {
@@ -218,28 +235,31 @@ cudaError_t pointwise_backward(Pointwise op, const PointwiseParams& params, cons
       op, params, [&](const auto& f) { return launch_backward(f, grad_out, saved, grad_in, n, stream); });
 }
 
-int64_t prelu_workspace_floats(ChannelLayout layout, int64_t n) {
+int64_t prelu_workspace_doubles(ChannelLayout layout, int64_t n) {
   return layout.channels * prelu_blocks(layout, n);
 }
 
 template <typename T>
 cudaError_t prelu_forward(const T* x, const T* weight, T* y, ChannelLayout layout, int64_t n,
                           cudaStream_t stream) {
-  if (n == 0) return cudaSuccess;
-  const dim3 grid(prelu_blocks(layout, n), static_cast<unsigned>(layout.channels));
-  prelu_forward_kernel<<<grid, kThreads, 0, stream>>>(x, weight, y, layout, n);
+  if (n == 0 || layout.channels == 0) return cudaSuccess;
+  prelu_forward_kernel<<<prelu_grid(prelu_blocks(layout, n), layout), kThreads, 0, stream>>>(
+      x, weight, y, layout, n);
   return cudaGetLastError();
 }
 
 template <typename T>
 cudaError_t prelu_backward(const T* grad_out, const T* x, const T* weight, T* grad_in, T* grad_weight,
-                           float* workspace, ChannelLayout layout, int64_t n, cudaStream_t stream) {
+                           double* workspace, ChannelLayout layout, int64_t n, cudaStream_t stream) {
+  if (layout.channels == 0) return cudaSuccess;
   const int blocks = prelu_blocks(layout, n);
   if (n > 0) {
-    const dim3 grid(blocks, static_cast<unsigned>(layout.channels));
-    prelu_backward_kernel<<<grid, kThreads, 0, stream>>>(grad_out, x, weight, grad_in, workspace, layout, n);
+    prelu_backward_kernel<<<prelu_grid(blocks, layout), kThreads, 0, stream>>>(
+        grad_out, x, weight, grad_in, workspace, layout, n);
   } else {
-    cudaMemsetAsync(workspace, 0, sizeof(float) * layout.channels * blocks, stream);
+    const cudaError_t status =
+        cudaMemsetAsync(workspace, 0, sizeof(double) * layout.channels * blocks, stream);
+    if (status != cudaSuccess) return status;
   }
   const int sum_blocks = static_cast<int>((layout.channels + kThreads - 1) / kThreads);
   prelu_weight_sum_kernel<<<sum_blocks, kThreads, 0, stream>>>(workspace, grad_weight, layout.channels, blocks);
@@ -252,7 +272,7 @@ cudaError_t prelu_backward(const T* grad_out, const T* x, const T* weight, T* gr
   template cudaError_t pointwise_backward<T>(Pointwise, const PointwiseParams&, const T*, const T*,  \
                                              T*, int64_t, cudaStream_t);                             \
   template cudaError_t prelu_forward<T>(const T*, const T*, T*, ChannelLayout, int64_t, cudaStream_t); \
-  template cudaError_t prelu_backward<T>(const T*, const T*, const T*, T*, T*, float*, ChannelLayout, \
+  template cudaError_t prelu_backward<T>(const T*, const T*, const T*, T*, T*, double*, ChannelLayout, \
                                          int64_t, cudaStream_t);
 RELULAB_INSTANTIATE(float)
 RELULAB_INSTANTIATE(double)

@@ -33,12 +33,12 @@ cudaError_t prelu_forward(const T* x, const T* weight, T* y, ChannelLayout layou
 /// Input gradient and per-(channel, block) partial weight-gradient sums in
 /// one pass, then the partials summed in a fixed order per channel: no
 /// atomics, so the result is deterministic. `workspace` holds
-/// prelu_workspace_floats(layout, n) floats; grad_weight has `channels` elements.
+/// prelu_workspace_doubles(layout, n) doubles; grad_weight has `channels` elements.
 template <typename T>
 cudaError_t prelu_backward(const T* grad_out, const T* x, const T* weight, T* grad_in,
-                           T* grad_weight, float* workspace, ChannelLayout layout, int64_t n,
+                           T* grad_weight, double* workspace, ChannelLayout layout, int64_t n,
                            cudaStream_t stream);
-int64_t prelu_workspace_floats(ChannelLayout layout, int64_t n);
+int64_t prelu_workspace_doubles(ChannelLayout layout, int64_t n);
 
 }  // namespace cuda
 }  // namespace relulab

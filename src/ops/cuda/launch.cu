@@ -3,18 +3,18 @@
 // kernels are in kernels.cu; parameter handling per op is kernel_table.h,
 // shared with the CPU backend.
 //
-// Status: compiled and tested on the GPU machine only (scripts/gpu/check);
-// not yet run there as of this commit (see issue 5).
+// Status: compiled and linked against LibTorch 2.11 (CUDA 13.0) in CI;
+// run on a GPU only through scripts/gpu/check (not yet done, see the GPU issue).
 
 #include <ATen/Dispatch.h>
-#include <ATen/cuda/CUDAContext.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/empty_like.h>
-#include <ATen/ops/where.h>
 #include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include "ops/checks.h"
 #include "ops/cuda/kernels.cuh"
 #include "ops/kernel_table.h"
 
@@ -40,6 +40,8 @@ void check_floating(const char* op_name, const at::Tensor& t) {
               t.scalar_type());
 }
 
+cudaStream_t current_stream() { return c10::cuda::getCurrentCUDAStream().stream(); }
+
 at::Tensor dense(const at::Tensor& t) {
   return t.is_non_overlapping_and_dense() ? t : t.contiguous();
 }
@@ -55,7 +57,7 @@ struct Launchers {
     at::Tensor y = at::empty_like(x);
     AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_forward", [&] {
       check(cuda::pointwise_forward(op, p, native(x.data_ptr<scalar_t>()), native(y.data_ptr<scalar_t>()),
-                                    x.numel(), at::cuda::getCurrentCUDAStream()),
+                                    x.numel(), current_stream()),
             op_name);
     });
     return y;
@@ -64,8 +66,8 @@ struct Launchers {
   static at::Tensor pointwise_backward(const char* op_name, Pointwise op, const PointwiseParams& p,
                                        const at::Tensor& grad_output, const at::Tensor& saved) {
     check_floating(op_name, saved);
-    TORCH_CHECK(grad_output.sizes() == saved.sizes() && grad_output.scalar_type() == saved.scalar_type(),
-                "relulab::", op_name, ": grad_output and self must match in shape and dtype");
+    checks::same_dtype_and_shape(op_name, grad_output, saved, "grad_output", "self");
+    checks::same_device(op_name, saved, {{"grad_output", &grad_output}});
     const c10::cuda::CUDAGuard guard(saved.device());
     at::Tensor s = dense(saved), g = dense(grad_output);
     if (g.strides() != s.strides()) {
@@ -76,7 +78,7 @@ struct Launchers {
     AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, s.scalar_type(), "relulab_cuda_backward", [&] {
       check(cuda::pointwise_backward(op, p, native(g.data_ptr<scalar_t>()), native(s.data_ptr<scalar_t>()),
                                      native(gi.data_ptr<scalar_t>()), s.numel(),
-                                     at::cuda::getCurrentCUDAStream()),
+                                     current_stream()),
             op_name);
     });
     return gi;
@@ -84,17 +86,13 @@ struct Launchers {
 
   static ChannelLayout layout_of(const at::Tensor& self, const at::Tensor& weight) {
     check_floating("prelu", self);
-    TORCH_CHECK(weight.scalar_type() == self.scalar_type() && weight.dim() <= 1,
-                "relulab::prelu: weight must be a scalar or 1-D tensor of self's dtype");
+    checks::same_device("prelu", self, {{"weight", &weight}});
     ChannelLayout l;
-    l.channels = weight.numel();
+    l.channels = checks::prelu_channels(self, weight);
     if (l.channels == 1) {
       l.inner = std::max<int64_t>(1, self.numel());
       return l;
     }
-    TORCH_CHECK(self.dim() >= 2 && self.size(1) == l.channels,
-                "relulab::prelu: mismatch of parameter numbers and input channel size: weight has ",
-                l.channels, " slopes but the input has ", self.dim() >= 2 ? self.size(1) : 0, " channels");
     l.inner = 1;
     for (int64_t d = 2; d < self.dim(); ++d) l.inner *= self.size(d);
     return l;
@@ -107,7 +105,7 @@ struct Launchers {
     at::Tensor y = at::empty_like(x);
     AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_prelu", [&] {
       check(cuda::prelu_forward(native(x.data_ptr<scalar_t>()), native(w.data_ptr<scalar_t>()),
-                                native(y.data_ptr<scalar_t>()), l, x.numel(), at::cuda::getCurrentCUDAStream()),
+                                native(y.data_ptr<scalar_t>()), l, x.numel(), current_stream()),
             "prelu");
     });
     return y;
@@ -116,43 +114,51 @@ struct Launchers {
   static std::tuple<at::Tensor, at::Tensor> prelu_backward(const at::Tensor& grad_output,
                                                            const at::Tensor& self, const at::Tensor& weight) {
     const ChannelLayout l = layout_of(self, weight);
+    checks::same_dtype_and_shape("prelu_backward", grad_output, self, "grad_output", "self");
+    checks::same_device("prelu_backward", self, {{"grad_output", &grad_output}});
     const c10::cuda::CUDAGuard guard(self.device());
     const at::Tensor x = self.contiguous(), w = weight.contiguous(), g = grad_output.contiguous();
     at::Tensor gi = at::empty_like(x), gw = at::empty_like(w);
-    at::Tensor workspace = at::empty({cuda::prelu_workspace_floats(l, x.numel())}, x.options().dtype(at::kFloat));
+    at::Tensor workspace =
+        at::empty({cuda::prelu_workspace_doubles(l, x.numel())}, x.options().dtype(at::kDouble));
     AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_prelu_backward", [&] {
       check(cuda::prelu_backward(native(g.data_ptr<scalar_t>()), native(x.data_ptr<scalar_t>()),
                                  native(w.data_ptr<scalar_t>()), native(gi.data_ptr<scalar_t>()),
-                                 native(gw.data_ptr<scalar_t>()), workspace.data_ptr<float>(), l, x.numel(),
-                                 at::cuda::getCurrentCUDAStream()),
+                                 native(gw.data_ptr<scalar_t>()), workspace.data_ptr<double>(), l, x.numel(),
+                                 current_stream()),
             "prelu_backward");
     });
     return {gi, gw};
   }
 
   // RReLU on CUDA is composed of ATen ops (documented fallback: random
-  // slopes come from uniform_, as on CPU; no dedicated kernel).
+  // slopes come from uniform_, as on CPU; no dedicated kernel). As LibTorch's:
+  // the slope is random where x <= 0 and 1 elsewhere (NaN included).
   static std::tuple<at::Tensor, at::Tensor> rrelu_with_noise(const at::Tensor& self, double lower,
                                                              double upper, bool training,
                                                              c10::optional<at::Generator> generator) {
-    TORCH_CHECK(lower <= upper, "relulab::rrelu: expected lower <= upper, but got lower=", lower,
-                " and upper=", upper);
+    checks::rrelu_bounds(lower, upper);
     if (!training) {
       return {pointwise_forward("rrelu", Pointwise::kLeakyRelu, kernels::leaky((lower + upper) / 2), self),
               at::empty({0}, self.options())};
     }
+    check_floating("rrelu", self);
+    const c10::cuda::CUDAGuard guard(self.device());
     at::Tensor noise = at::empty_like(self).uniform_(lower, upper, generator);
-    noise = at::where(self <= 0, noise, at::ones_like(noise));
-    return {self * noise, noise};
+    noise.masked_fill_(self.le(0).logical_not_(), 1);
+    return {self.mul(noise), noise};
   }
 
   static at::Tensor rrelu_backward(const at::Tensor& grad_output, const at::Tensor& self,
                                    const at::Tensor& noise, double lower, double upper, bool training) {
+    checks::rrelu_bounds(lower, upper);
     if (!training || upper - lower <= 1e-6) {
       return pointwise_backward("rrelu_backward", Pointwise::kLeakyRelu, kernels::leaky((lower + upper) / 2),
                                 grad_output, self);
     }
-    return grad_output * noise;
+    checks::same_dtype_and_shape("rrelu_backward", grad_output, noise, "grad_output", "noise");
+    checks::same_device("rrelu_backward", noise, {{"grad_output", &grad_output}});
+    return grad_output.mul(noise);
   }
 };
 
