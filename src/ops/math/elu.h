@@ -1,5 +1,8 @@
 // ELU and SELU: x > 0 ? scale x : scale alpha (exp(input_scale x) - 1);
-// backward reads the input (NaN takes the exp branch, as in LibTorch).
+// backward reads the input. Forward takes the negative branch for x <= 0, so
+// elu(-0.0) = -0.0 as in LibTorch 2.x; backward tests x > 0, as LibTorch's
+// CPU kernels do, so NaN takes the exp branch and the gradient at NaN is NaN.
+// See Note [LibTorch versions disagree] in tests/ops/edge_cases_test.cpp.
 #pragma once
 
 #include "ops/math/common.h"

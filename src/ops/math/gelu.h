@@ -11,7 +11,8 @@ template <typename T>
 struct GeluErf {
   RELULAB_HOST_DEVICE T forward(T x) const {
     const T half_x = x * T(0.5);
-    return half_x + half_x * erf(x * Constants<T>::kSqrt1_2);
+    // x == 0 returns x itself: gelu(-0.0) = -0.0, as LibTorch 2.x.
+    return x == T(0) ? x : half_x + half_x * erf(x * Constants<T>::kSqrt1_2);
   }
   RELULAB_HOST_DEVICE T backward(T g, T x) const {
     const T cdf = T(0.5) * (T(1) + erf(x * Constants<T>::kSqrt1_2));

@@ -31,22 +31,22 @@ struct EluOp {
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
     const auto zero = hn::Zero(d);
-    // min(., 0) keeps Expm1 inside its valid range; the lane is unused then.
-    const auto scaled = hn::Min(hn::Mul(x, hn::Set(d, input_scale)), zero);
+    const auto non_positive = hn::Le(x, zero);
+    // Positive lanes get 0 to keep Expm1 inside its valid range (the lane is
+    // unused then); -0.0 stays -0.0, so elu(-0.0) = -0.0 as in LibTorch 2.x.
+    const auto scaled = hn::IfThenElseZero(non_positive, hn::Mul(x, hn::Set(d, input_scale)));
     const auto negative = hn::Mul(hn::Expm1(d, scaled), hn::Set(d, alpha * scale));
-    return hn::IfThenElse(hn::Le(x, zero), negative,
-                          hn::Mul(x, hn::Set(d, scale)));
+    return hn::IfThenElse(non_positive, negative, hn::Mul(x, hn::Set(d, scale)));
   }
   // Reads the input: grad * input_scale * alpha * scale * exp(input_scale * x).
-  // The test is x > 0, as in LibTorch, so NaN takes the exp branch and the
-  // gradient at NaN is NaN.
+  // The test is x > 0, as in LibTorch's CPU kernels, so NaN takes the exp
+  // branch and the gradient at NaN is NaN.
   template <class D>
   HWY_INLINE hn::Vec<D> Backward(D d, hn::Vec<D> g, hn::Vec<D> x) const {
     const auto negative =
         hn::Mul(hn::Mul(g, hn::Set(d, input_scale * alpha * scale)),
                 ExpFull(d, hn::Mul(x, hn::Set(d, input_scale))));
-    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Mul(g, hn::Set(d, scale)),
-                          negative);
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Mul(g, hn::Set(d, scale)), negative);
   }
 };
 

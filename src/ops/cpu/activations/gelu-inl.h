@@ -41,10 +41,11 @@ struct GeluErfOp {
     const auto half = hn::Set(d, T(0.5));
     const auto z = hn::Mul(x, hn::Set(d, kSqrt1_2<T>));
     const auto erf = ErfFloat(d, z, ExpNonPositive(d, hn::Neg(hn::Mul(z, z))));
-    // x/2 + x/2 * erf rather than x/2 * (1 + erf): one FMA, and gelu(-0.0)
-    // is +0.0 as LibTorch's float kernel returns.
+    // x/2 + x/2 * erf rather than x/2 * (1 + erf): one FMA. That sum turns
+    // -0.0 into +0.0, so x == 0 returns x itself: gelu(-0.0) = -0.0, the
+    // float64 value (and LibTorch 2.x's in float32 too; 1.13's float32 gave +0.0).
     const auto half_x = hn::Mul(x, half);
-    return hn::MulAdd(half_x, erf, half_x);
+    return hn::IfThenElse(hn::Eq(x, hn::Zero(d)), x, hn::MulAdd(half_x, erf, half_x));
   }
   // grad * (Phi(x) + x * phi(x)). erf(x / sqrt 2) needs exp(-x^2 / 2), which
   // is also phi's exponential: one exp serves both.
