@@ -1,7 +1,6 @@
 // The relulab command line: `relulab <command> [options]`.
 
 #include <cxxopts.hpp>
-#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <iostream>

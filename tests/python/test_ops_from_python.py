@@ -100,3 +100,20 @@ def test_gradcheck_rrelu_training_with_seeded_generator():
 def test_unsupported_dtype_error_is_actionable():
     with pytest.raises(RuntimeError, match="expected self to be float32 or float64"):
         torch.ops.relulab.relu(torch.randn(3).half())
+
+
+def _relulab_operators():
+    schemas = torch._C._jit_get_all_schemas()  # LibTorch 1.13 and 2.x alike
+    names = sorted({s.name for s in schemas if s.name.startswith("relulab::")})
+    assert len(names) >= 20, names  # every op and its backward
+    return names
+
+
+@pytest.mark.parametrize("key", ["CPU", "CUDA"])
+def test_every_operator_has_a_kernel_for_each_backend_built(key):
+    """CPU always; CUDA exactly when the build compiled the CUDA path
+    (RELULAB_EXPECT_CUDA=1), which needs no GPU to check: the dispatcher
+    knows its registrations."""
+    expected = key == "CPU" or os.environ.get("RELULAB_EXPECT_CUDA") == "1"
+    has = {n: torch._C._dispatch_has_kernel_for_dispatch_key(n, key) for n in _relulab_operators()}
+    assert has == {n: expected for n in has}

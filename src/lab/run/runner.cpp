@@ -25,7 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
@@ -34,6 +33,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -45,6 +45,7 @@
 #include "lab/output/csv.h"
 #include "lab/output/provenance.h"
 #include "lab/output/trial_records.h"
+#include "lab/run/log.h"
 #include "lab/run/summary.h"
 #include "lab/train/trainer.h"
 
@@ -371,12 +372,12 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   const std::vector<int64_t>* only = (shard.active() || !options.only_ids_file.empty()) ? &mine : nullptr;
   const auto before = merge_trial_records(dir, sweep, out, only);
   if (before.stale > 0 && !shard.active()) {
-    spdlog::warn("{} record(s) in {}/trials belong to no trial of this sweep (the sweep file "
-                 "changed?): they are left out of the CSVs", before.stale, dir);
+    log::warn(before.stale, " record(s) in ", dir, "/trials belong to no trial of this sweep (the "
+              "sweep file changed?): they are left out of the CSVs");
   }
-  spdlog::info("sweep '{}'{}: {} trials, {} already done, {} to run with {} job(s) -> {}", sweep.name,
-               shard.active() ? " shard " + shard.name() : "", total, already, pending.size(),
-               pending.empty() ? 0 : jobs, out);
+  log::info("sweep '", sweep.name, "'", shard.active() ? " shard " + shard.name() : "", ": ", total,
+            " trials, ", already, " already done, ", pending.size(), " to run with ",
+            pending.empty() ? 0 : jobs, " job(s) -> ", out);
 
   const auto keys = varying_keys(sweep);
   const bool live = isatty(STDERR_FILENO);
@@ -431,8 +432,10 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
       last_merge = Clock::now();
     }
     if (live) std::fprintf(stderr, "\r\033[K");
-    spdlog::info("[{}/{}] {} {} {} ({:.1f} s)", already + done, total, t.id, trial_label(t, keys),
-                 status, seconds);
+    std::ostringstream took;
+    took << std::fixed << std::setprecision(1) << seconds;
+    log::info("[", already + done, "/", total, "] ", t.id, " ", trial_label(t, keys), " ", status, " (",
+              took.str(), " s)");
     w.trial = -1;
   };
 
@@ -502,8 +505,8 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
       waitpid(w.pid, nullptr, 0);
     }
     const auto report = merge_trial_records(dir, sweep, out, only);
-    spdlog::warn("interrupted: {} of {} trials have results in {}; run the same command again to "
-                 "resume (finished trials are kept and skipped)", report.present, total, dir);
+    log::warn("interrupted: ", report.present, " of ", total, " trials have results in ", dir,
+              "; run the same command again to resume (finished trials are kept and skipped)");
     write_meta(out, sweep, options, jobs, started, "");
     return 130;
   }
@@ -514,7 +517,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
             << "and 95% CI over seeds):\n"
             << format_summary(summarise(read_csv((fs::path(out) / "trials.csv").string())));
   if (report.failed > 0) {
-    spdlog::warn("{} trial(s) diverged or failed (status and message in trials.csv)", report.failed);
+    log::warn(report.failed, " trial(s) diverged or failed (status and message in trials.csv)");
   }
   return report.errors > 0 ? 1 : 0;
 }

@@ -2,7 +2,6 @@
 
 #include "lab/run/slurm.h"
 
-#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <filesystem>
