@@ -22,11 +22,12 @@ struct SiluOp {
   static constexpr bool kForwardIsCompute = true;
   static constexpr bool kBackwardIsCompute = true;
 
-  // x / (1 + exp(-x)), as LibTorch computes it (so silu(-inf) is NaN there too).
+  // x / (1 + exp(-x)), as LibTorch computes it (so silu(-inf) is NaN there
+  // too), with the reciprocal of Note [Reciprocal in the logistic].
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
     const auto one = hn::Set(d, hn::TFromD<D>(1));
-    return hn::Div(x, hn::Add(one, ExpFull(d, hn::Neg(x))));
+    return hn::Mul(x, ReciprocalOfAtLeastOne(d, hn::Add(one, ExpForLogistic(d, hn::Neg(x)))));
   }
   // grad * s * (1 + x * (1 - s)), s = sigmoid(x)
   template <class D>

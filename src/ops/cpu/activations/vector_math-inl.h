@@ -37,11 +37,69 @@ HWY_INLINE hn::Vec<D> ExpNonPositive(D d, hn::Vec<D> x) {
   return hn::Exp(d, x);
 }
 
+/// 1 / v for float32 v >= 1 (or +inf): the 14-bit hardware estimate refined
+/// by one Newton step, r (2 - v r), within 1 ulp of the division and about
+/// twice as fast as it on AVX-512 (Note [Reciprocal in the logistic]).
+template <class D>
+HWY_INLINE hn::Vec<D> ReciprocalOfAtLeastOne(D d, hn::Vec<D> v) {
+  using T = hn::TFromD<D>;
+  if constexpr (sizeof(T) == 4) {
+    const auto r = hn::ApproximateReciprocal(v);
+    const auto refined = hn::Mul(r, hn::NegMulAdd(v, r, hn::Set(d, T(2))));
+    // 1 / inf = 0: the Newton step would compute 0 * (2 - inf * 0) = NaN.
+    return hn::IfThenZeroElse(hn::IsInf(v), refined);
+  } else {
+    return hn::Div(hn::Set(d, T(1)), v);
+  }
+}
+
+/// exp(v) where only 1 + exp(v) matters, as in the logistic: float32 v,
+/// exact below -86 (where 1 + exp(v) == 1 in float) only in that sum. About a
+/// third fewer instructions than Highway's Exp, same Cephes polynomial (1 ulp):
+/// the rounding to an integer multiple of ln 2 uses the 1.5 * 2^23 trick
+/// instead of two conversions, and 2^n is added to the exponent bits
+/// directly, which the clamp keeps in the normal range. +inf above
+/// ln(FLT_MAX), NaN for NaN. Double takes ExpFull.
+template <class D>
+HWY_INLINE hn::Vec<D> ExpForLogistic(D d, hn::Vec<D> v) {
+  using T = hn::TFromD<D>;
+  if constexpr (sizeof(T) == 4) {
+    const hn::RebindToSigned<D> di;
+    const auto kMagic = hn::Set(d, 12582912.0f);  // 1.5 * 2^23
+    const auto kMaxLog = hn::Set(d, 88.72283f);   // just below ln(FLT_MAX)
+    const auto x = hn::Min(hn::Max(v, hn::Set(d, -86.0f)), kMaxLog);
+    const auto t = hn::MulAdd(x, hn::Set(d, 1.44269504088896341f), kMagic);
+    const auto n = hn::Sub(t, kMagic);  // round(x / ln 2), in [-124, 128]
+    auto r = hn::MulAdd(n, hn::Set(d, -0.693359375f), x);
+    r = hn::MulAdd(n, hn::Set(d, 2.12194440e-4f), r);
+    auto p = hn::MulAdd(hn::Set(d, 1.9875691500e-4f), r, hn::Set(d, 1.3981999507e-3f));
+    p = hn::MulAdd(p, r, hn::Set(d, 8.3334519073e-3f));
+    p = hn::MulAdd(p, r, hn::Set(d, 4.1665795894e-2f));
+    p = hn::MulAdd(p, r, hn::Set(d, 1.6666665459e-1f));
+    p = hn::MulAdd(p, r, hn::Set(d, 5.0000001201e-1f));
+    p = hn::Add(hn::MulAdd(p, hn::Mul(r, r), r), hn::Set(d, 1.0f));  // e^r in [0.7, 1.42]
+    // n = 128 only with r < 0, so p < 1 and the exponent stays <= 254.
+    const auto two_n = hn::ShiftLeft<23>(hn::Sub(hn::BitCast(di, t), hn::BitCast(di, kMagic)));
+    const auto y = hn::BitCast(d, hn::Add(hn::BitCast(di, p), two_n));
+    const auto overflow = hn::IfThenElse(hn::Gt(v, kMaxLog), hn::Inf(d), y);
+    return hn::IfThenElse(hn::IsNaN(v), v, overflow);
+  } else {
+    return ExpFull(d, v);
+  }
+}
+
+// Note [Reciprocal in the logistic]
+// LibTorch 2.11's sigmoid and SiLU forward run at copy_ speed at 4M floats;
+// ours, dividing, ran at 1.28x copy_ (0.84x LibTorch: relulab bench). The
+// division is the costliest instruction left, and 1 + exp(-x) >= 1 keeps the
+// reciprocal estimate away from zero and subnormals.
+
 /// 1 / (1 + exp(-x)), the logistic function, with LibTorch's edge behaviour.
 template <class D>
 HWY_INLINE hn::Vec<D> Logistic(D d, hn::Vec<D> x) {
   const auto one = hn::Set(d, hn::TFromD<D>(1));
-  return hn::Div(one, hn::Add(one, ExpFull(d, hn::Neg(x))));
+  // NaN: exp(NaN) = NaN, 1 + NaN = NaN, and the estimate of NaN is NaN.
+  return ReciprocalOfAtLeastOne(d, hn::Add(one, ExpForLogistic(d, hn::Neg(x))));
 }
 
 /// erf for float32: Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), the same
