@@ -6,6 +6,8 @@
 #                             git-ignored .venv/; build-torch2.11/, CUDA kernels
 #                             compiled with /usr/local/cuda's nvcc
 #   RELULAB_BUILD_DIR=dir     another build folder for either
+#   RELULAB_TORCH_PYTHON=py   with pip: use this Python's torch instead of
+#                             installing .venv/ (the GPU machines' own torch)
 relulab_libtorch=${RELULAB_LIBTORCH:-debian}
 case $relulab_libtorch in
   debian) relulab_default_build_dir=build ;;
@@ -17,3 +19,4 @@ case $relulab_libtorch in
 esac
 build_dir=${RELULAB_BUILD_DIR:-$relulab_default_build_dir}
 relulab_venv=$PWD/.venv
+relulab_python=${RELULAB_TORCH_PYTHON:-$relulab_venv/bin/python}
