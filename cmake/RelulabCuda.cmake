@@ -62,6 +62,13 @@ endif()
 # find_package(Torch) enabled the CUDA language with the nvcc it found.
 relulab_check_cuda_versions("${RELULAB_TORCH_CUDA_VERSION}" "${CMAKE_CUDA_COMPILER_VERSION}")
 
+# LibTorch compiles CUDA in the C++ standard of the C++ code. CMake before
+# 3.26 does not know nvcc's C++20 flag (nvcc has it since CUDA 12).
+if(NOT DEFINED CMAKE_CUDA20_STANDARD_COMPILE_OPTION AND CMAKE_CUDA_COMPILER_VERSION VERSION_GREATER_EQUAL 12)
+  set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+  set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+endif()
+
 set(RELULAB_CUDA_ARCHITECTURES "90-real;90-virtual" CACHE STRING
     "CUDA architectures of relulab's kernels (sm_90 code + compute_90 PTX by default)")
 target_sources(relulab_ops PRIVATE src/ops/cuda/kernels.cu src/ops/cuda/launch.cu)
