@@ -266,6 +266,60 @@ TEST(SweepErrorTest, MissingFile) {
   }
 }
 
+TEST(SweepErrorTest, NameMustStayInsideResults) {
+  for (const char* name : {"..", ".", ".hidden"}) {
+    const auto text = std::string("name: ") + name +
+                      "\nbase: {data: {dataset: spirals, samples: 10}, train: {epochs: 0}}\n";
+    EXPECT_NE(error_of(text).find("key 'name': must not start with '.'"), std::string::npos) << name;
+  }
+}
+
+TEST(SweepErrorTest, DuplicateKeysAreRefusedWhereTheyRepeat) {
+  const auto top = error_of("name: a\nname: b\nbase: {data: {dataset: spirals}}\n");
+  EXPECT_NE(top.find(":2:1: key 'name': duplicate key"), std::string::npos) << top;
+  const auto nested = error_of("name: a\nbase:\n  train: {epochs: 1, epochs: 2}\n");
+  EXPECT_NE(nested.find(":3:22: key 'epochs': duplicate key"), std::string::npos) << nested;
+}
+
+TEST(SweepErrorTest, HugeSweepsAndSizesAreRefusedBeforeExpanding) {
+  const std::string base = "base: {data: {dataset: spirals, samples: 10}, train: {epochs: 0}}\n";
+  // 6e11 trials: refused at once (expanding them would take hours and TBs).
+  std::string values;
+  for (int i = 1; i <= 1000; ++i) values += (i > 1 ? ", " : "") + std::to_string(i);
+  std::string axes;
+  for (const char* key : {"train.lr", "train.batch_size", "data.samples"}) {
+    axes += std::string("  ") + key + ": {values: [" + values + "]}\n";
+  }
+  const auto big = error_of("name: g\nseeds: 600\n" + base + "parameters:\n" + axes);
+  EXPECT_NE(big.find("this sweep expands to 600000000000 trials, more than max_trials (100000)"),
+            std::string::npos) << big;
+  EXPECT_NE(error_of("name: s\nseeds: 1000000000\n" + base).find("key 'seeds': this sweep expands to 1000000000"),
+            std::string::npos);
+  // max_trials moves the limit either way.
+  EXPECT_NE(error_of("name: s\nmax_trials: 10\nseeds: 11\n" + base).find("more than max_trials (10)"),
+            std::string::npos);
+  EXPECT_EQ(error_of("name: s\nmax_trials: 11\nseeds: 11\n" + base), "");
+  EXPECT_NE(error_of("name: t\n" + base + "parameters:\n  train.threads: {values: [100000000]}\n")
+                .find("key 'train.threads': must be <= 256"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: h\nbase: {data: {dataset: spirals}, model: {hidden: [16, 10000000]}}\n")
+                .find("key 'model.hidden': must be a list of integers from 1 to 1000000"),
+            std::string::npos);
+}
+
+TEST(SweepErrorTest, ActivationParametersMustBeFinite) {
+  const std::string head = "name: a\nbase: {data: {dataset: spirals}}\nparameters:\n  activation: {values: [";
+  EXPECT_NE(error_of(head + "{name: leaky_relu, negative_slope: nan}]}\n").find("must be finite, got nan"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "{name: elu, alpha: -inf}]}\n").find("must be finite"), std::string::npos);
+  EXPECT_NE(error_of(head + "{name: elu, alpha: 1e999}]}\n").find("must be finite"), std::string::npos);
+  // YAML's own .nan and .inf are not numbers to make_activation: refused too.
+  EXPECT_NE(error_of(head + "{name: elu, alpha: .nan}]}\n").find("must be a number"), std::string::npos);
+  EXPECT_NE(error_of(head + "{name: prelu, num_parameters: 1e300}]}\n")
+                .find("num_parameters must be an integer from 1 to 1000000"),
+            std::string::npos);
+}
+
 TEST(SchemaTest, EveryKeyIsDocumented) {
   std::ifstream in(std::string(RELULAB_SOURCE_DIR) + "/docs/config.md");
   ASSERT_TRUE(in) << "docs/config.md is missing";

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <sstream>
+#include <variant>
 
 #include "relulab/nn/factory.h"
 
@@ -168,8 +170,31 @@ KeySpec activation_key() {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// Upper bounds of the integer keys: a slip such as train.threads: 100000000
+// or data.samples: 1e12 is refused with a message instead of hanging or
+// exhausting memory. Generous for real work; seeds stay within int32.
+const std::map<std::string, double>& integer_maxima() {
+  static const std::map<std::string, double> maxima = {
+      {"seed", 2147483647},      {"data.seed", 2147483647},   {"data.train_subset", 1e8},
+      {"data.test_subset", 1e8}, {"data.probe_size", 1e6},    {"data.samples", 1e8},
+      {"data.test_samples", 1e8}, {"data.input_dim", 1e6},    {"data.classes", 1e5},
+      {"data.arms", 1e4},        {"data.teacher_width", 1e6}, {"data.teacher_depth", 1000},
+      {"model.hidden", 1e6},     {"model.depth", 1000},       {"model.width", 1e6},
+      {"model.channels", 1e5},   {"train.epochs", 1e6},       {"train.batch_size", 1e7},
+      {"train.step_size", 1e6},  {"train.threads", 256}};
+  return maxima;
+}
+
+std::vector<KeySpec> with_integer_maxima(std::vector<KeySpec> schema) {
+  for (auto& spec : schema) {
+    const auto it = integer_maxima().find(spec.key);
+    if (it != integer_maxima().end()) spec.max = it->second;
+  }
+  return schema;
+}
+
 std::vector<KeySpec> build_schema() {
-  return {
+  return with_integer_maxima({
       activation_key(),
       int_key("seed", [](auto& c) -> auto& { return c.seed; }, 0,
               "The trial's seed (initialisation, batch order, random slopes). Set by the "
@@ -261,7 +286,7 @@ std::vector<KeySpec> build_schema() {
                  "Test accuracy that counts as converged (epochs_to_target); 0: none."),
       bool_key("stats.online_dead", [](auto& c) -> auto& { return c.stats.online_dead; },
                "Track dead_fraction_epoch during training (one reduction per layer per step)."),
-  };
+  });
 }
 
 size_t edit_distance(const std::string& a, const std::string& b) {
@@ -358,14 +383,23 @@ nn::ActivationParam to_activation_param(const YAML::Node& scalar) {
   return scalar.Scalar();
 }
 
+namespace {
+// A bound as a person writes it: 1000000, not 1e+06.
+std::string bound_text(double v) {
+  return std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15
+             ? std::to_string(static_cast<long long>(v))
+             : format_double(v);
+}
+}  // namespace
+
 void check_value(const KeySpec& spec, const YAML::Node& value, const Origin& origin) {
   auto fail = [&](const std::string& message) { throw ConfigError(origin, spec.key, message); };
   auto check_range = [&](double v, const std::string& text) {
     if (spec.min_exclusive ? !(v > spec.min) : !(v >= spec.min)) {
-      fail("must be " + std::string(spec.min_exclusive ? "> " : ">= ") + format_double(spec.min) +
+      fail("must be " + std::string(spec.min_exclusive ? "> " : ">= ") + bound_text(spec.min) +
            ", got " + text);
     }
-    if (!(v <= spec.max)) fail("must be <= " + format_double(spec.max) + ", got " + text);
+    if (!(v <= spec.max)) fail("must be <= " + bound_text(spec.max) + ", got " + text);
   };
   const std::string text = value.IsScalar() ? value.Scalar() : "a " + std::string(value.IsMap() ? "map" : "list");
   switch (spec.type) {
@@ -401,9 +435,9 @@ void check_value(const KeySpec& spec, const YAML::Node& value, const Origin& ori
       if (!value.IsSequence() || value.size() == 0) fail("must be a non-empty list of integers");
       for (const auto& item : value) {
         int64_t v = 0;
-        if (!parse_int(item, &v) || v < spec.min) {
-          fail("must be a list of integers >= " + format_double(spec.min) + ", got item " +
-               (item.IsScalar() ? item.Scalar() : "?"));
+        if (!parse_int(item, &v) || v < spec.min || static_cast<double>(v) > spec.max) {
+          fail("must be a list of integers from " + bound_text(spec.min) + " to " +
+               bound_text(spec.max) + ", got item " + (item.IsScalar() ? item.Scalar() : "?"));
         }
       }
       break;
@@ -426,6 +460,14 @@ void check_value(const KeySpec& spec, const YAML::Node& value, const Origin& ori
             fail("activation parameter '" + key + "' must be a scalar");
           } else {
             params[key] = to_activation_param(kv.second);
+            // NaN or inf slopes train nothing, and num_parameters: 1e300
+            // would be undefined behaviour in the conversion to int64.
+            if (const double* v = std::get_if<double>(&params[key])) {
+              if (!std::isfinite(*v)) fail("activation parameter '" + key + "' must be finite, got " + kv.second.Scalar());
+              if (key == "num_parameters" && !(*v >= 1 && *v <= 1e6 && *v == std::floor(*v))) {
+                fail("num_parameters must be an integer from 1 to 1000000, got " + kv.second.Scalar());
+              }
+            }
           }
         }
       } else {

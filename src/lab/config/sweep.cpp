@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <sstream>
@@ -41,7 +42,11 @@ struct Distribution {
 
 const std::vector<std::string> kTopLevelKeys = {"name",   "description", "method", "count",
                                                 "random_seed", "seeds", "base", "parameters",
-                                                "zip",    "exclude"};
+                                                "zip",    "exclude", "max_trials"};
+
+// Sweeps larger than this are refused unless the file raises max_trials:
+// a grid of 6e8 trials or seeds: 1e9 is a typo, and expanding it hangs.
+constexpr int64_t kDefaultMaxTrials = 100000;
 
 class Loader {
  public:
@@ -74,6 +79,23 @@ class Loader {
       throw ConfigError(origin, key, "set seeds with the top-level 'seeds:' list, not as a key");
     }
     return *spec;
+  }
+
+  // yaml-cpp keeps every pair of a map with a repeated key and lookups see
+  // only the first: 'name: a' then 'name: b' would silently run as 'a'.
+  void reject_duplicate_keys(const YAML::Node& node) const {
+    if (node.IsMap()) {
+      std::set<std::string> seen;
+      for (const auto& kv : node) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+        if (!seen.insert(key).second) {
+          fail(kv.first, key, "duplicate key: '" + key + "' is already set in this map");
+        }
+        reject_duplicate_keys(kv.second);
+      }
+    } else if (node.IsSequence()) {
+      for (const auto& item : node) reject_duplicate_keys(item);
+    }
   }
 
   // base: nested maps flattened to dotted keys; lists and the activation
@@ -150,9 +172,17 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
   if (!std::filesystem::exists(path)) {
     throw ConfigError(Origin{path}, "", "no such file");
   }
+  std::string source;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError(Origin{path}, "", "cannot read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    source = text.str();
+  }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
+    root = YAML::Load(source);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(Origin{path, e.mark.line + 1, e.mark.column + 1}, "",
                       "malformed YAML: " + e.msg);
@@ -160,17 +190,19 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
     throw ConfigError(Origin{path}, "", "cannot read: " + e.msg);
   }
   if (!root.IsMap()) loader.fail(root, "", "a sweep file is a map with name:, base:, parameters: ...");
+  loader.reject_duplicate_keys(root);
   for (const auto& kv : root) {
     const auto key = kv.first.Scalar();
     if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) == kTopLevelKeys.end()) {
       loader.fail(kv.first, key, "unknown top-level key" + did_you_mean(key, kTopLevelKeys) +
                                      "; valid keys: name, description, method, count, "
-                                     "random_seed, seeds, base, parameters, zip, exclude");
+                                     "random_seed, seeds, base, parameters, zip, exclude, max_trials");
     }
   }
 
   Sweep sweep;
   sweep.file = path;
+  sweep.source = source;
   sweep.overrides = overrides;
   if (!root["name"] || !root["name"].IsScalar() || root["name"].Scalar().empty()) {
     loader.fail(root, "name", "every sweep needs a name (it names the results folder)");
@@ -180,6 +212,29 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
       std::string::npos) {
     loader.fail(root["name"], "name", "use letters, digits, '_', '-' and '.' only (it names a folder)");
   }
+  if (sweep.name[0] == '.') {
+    // '..' would put the results next to results/, '.' into it.
+    loader.fail(root["name"], "name", "must not start with '.' (it names a folder under results/)");
+  }
+  int64_t max_trials = kDefaultMaxTrials;
+  if (const auto node = root["max_trials"]) {
+    try {
+      max_trials = node.as<int64_t>();
+    } catch (const YAML::Exception&) {
+      loader.fail(node, "max_trials", "must be an integer");
+    }
+    if (max_trials < 1) loader.fail(node, "max_trials", "must be >= 1");
+  }
+  const auto too_many = [&](const YAML::Node& where, const std::string& key, double trials) {
+    if (trials > static_cast<double>(max_trials)) {
+      const std::string n = trials < 9e18 ? std::to_string(static_cast<long long>(trials))
+                                          : format_double(trials);
+      loader.fail(where, key,
+                  "this sweep expands to " + n + " trials, more than max_trials (" +
+                      std::to_string(max_trials) + "). HINT: if that many is intended, set " +
+                      "max_trials: " + n + " at the top of the file");
+    }
+  };
   sweep.method = root["method"] ? root["method"].Scalar() : "grid";
   if (sweep.method != "grid" && sweep.method != "random") {
     loader.fail(root["method"], "method", "must be grid or random, got '" + sweep.method + "'");
@@ -193,6 +248,7 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
       loader.fail(root["count"], "count", "must be an integer");
     }
     if (count < 1) loader.fail(root["count"], "count", "must be >= 1");
+    too_many(root["count"], "count", static_cast<double>(count));
   } else if (sweep.method == "random") {
     loader.fail(root, "count", "method: random needs count: (how many trials to draw)");
   }
@@ -216,6 +272,7 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
         loader.fail(node, "seeds", "must be a list of integers or a count");
       }
       if (n < 1) loader.fail(node, "seeds", "must be >= 1");
+      too_many(node, "seeds", static_cast<double>(n));
       for (int64_t s = 0; s < n; ++s) seeds.push_back(Entry{YAML::Node(s), loader.at(node)});
     } else if (node.IsSequence() && node.size() > 0) {
       std::set<std::string> seen;
@@ -358,7 +415,13 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
     }
   }
 
-  // The combinations: a grid, or random draws.
+  // The combinations: a grid, or random draws. Counted before they exist.
+  double expected = static_cast<double>(seeds.size()) *
+                    (sweep.method == "grid" ? 1.0 : static_cast<double>(count));
+  if (sweep.method == "grid") {
+    for (const auto& axis : axes) expected *= static_cast<double>(axis.choices.size());
+  }
+  too_many(root["parameters"] ? root["parameters"] : root, "parameters", expected);
   std::vector<Assignment> combos;
   if (sweep.method == "grid") {
     combos.push_back({});

@@ -26,6 +26,10 @@ struct Sweep {
   std::string name;
   std::string file;
   std::string method;
+  /// The file's text as it was loaded: written next to the results, and the
+  /// only copy workers and array tasks read (editing the file mid-run
+  /// changes nothing of a running sweep).
+  std::string source;
   std::vector<std::string> overrides;
   std::vector<Trial> trials;
 
