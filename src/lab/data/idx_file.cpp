@@ -20,6 +20,9 @@ struct GzCloser {
 };
 using GzFile = std::unique_ptr<std::remove_pointer_t<gzFile>, GzCloser>;
 
+// The largest IDX file accepted: 1 GiB.
+constexpr int64_t kMaxIdxBytes = int64_t{1} << 30;
+
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
   throw std::runtime_error(path + ": not a valid gzip IDX file: " + why +
                            ". HINT: reinstall it (apt-get install --reinstall dataset-fashion-mnist)");
@@ -58,6 +61,12 @@ at::Tensor read_idx_gz(const std::string& path) {
     read_exactly(f.get(), b, 4, path, "header");
     sizes[d] = (int64_t{b[0]} << 24) | (int64_t{b[1]} << 16) | (int64_t{b[2]} << 8) | int64_t{b[3]};
     if (sizes[d] <= 0 || sizes[d] > (1 << 28)) corrupt(path, "implausible dimension size");
+    // Checked before multiplying: four sizes of 2^28 overflow int64, and a
+    // 40-byte gzip bomb must not make us allocate terabytes.
+    if (total > kMaxIdxBytes / sizes[d]) {
+      corrupt(path, "its header declares more than " + std::to_string(kMaxIdxBytes >> 20) +
+                        " MiB of data (Fashion-MNIST's largest file holds 45 MiB)");
+    }
     total *= sizes[d];
   }
   at::Tensor out = at::empty(sizes, at::TensorOptions().dtype(at::kByte));
