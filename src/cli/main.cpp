@@ -3,10 +3,12 @@
 #include <cxxopts.hpp>
 
 #include <filesystem>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 
 #include "kernel_bench.h"
+#include "lab/output/results_lock.h"
 #include "lab/config/config_error.h"
 #include "lab/config/schema.h"
 #include "lab/config/sweep.h"
@@ -85,9 +87,14 @@ int sweep_command(int argc, char** argv, const char* name) {
         ("j,jobs", "trials at once (default: one per CPU core)", cxxopts::value<int>()->default_value("0"))
         ("force", "discard existing results and start over")
         ("dry-run", "list the trials and stop")
-        ("shard", "run only shard I of N (I/N; default: from SLURM_ARRAY_TASK_ID/COUNT or "
-                  "JOB_COMPLETION_INDEX with RELULAB_SHARD_COUNT)", cxxopts::value<std::string>())
-        ("retry-failed", "rerun trials whose result is 'failed'")
+        ("shard", "run only shard I of N (I/N; default: all trials, or JOB_COMPLETION_INDEX "
+                  "of RELULAB_SHARD_COUNT when that is set)", cxxopts::value<std::string>())
+        ("shard-from-environment", "take the shard from SLURM_ARRAY_TASK_ID/COUNT (relulab "
+                                   "slurm's job script passes this)")
+        ("retry-failed", "rerun trials whose result is 'failed' or 'timeout'")
+        ("trial-timeout", "seconds a trial may run before its worker is stopped and the trial "
+                          "recorded as 'timeout' (0: no limit)",
+         cxxopts::value<double>()->default_value("0"))
         ("only-ids", "run only the trial ids listed in this file", cxxopts::value<std::string>());
   }
   if (command == "slurm") {
@@ -97,6 +104,8 @@ int sweep_command(int argc, char** argv, const char* name) {
         ("cpus-per-task", "CPUs per task (= trials it runs at once)", cxxopts::value<int>()->default_value("1"))
         ("max-parallel", "at most K tasks at once (%K)", cxxopts::value<int>()->default_value("0"))
         ("array-chunk", "trials per array task", cxxopts::value<int>()->default_value("1"))
+        ("trial-timeout", "passed to each task's relulab sweep (seconds; 0: no limit)",
+         cxxopts::value<double>()->default_value("0"))
         ("dry-run", "print the sbatch script, submit nothing");
   }
   const auto parsed = options.parse(argc, argv);
@@ -121,9 +130,16 @@ int sweep_command(int argc, char** argv, const char* name) {
     slurm.max_parallel = parsed["max-parallel"].as<int>();
     slurm.array_chunk = parsed["array-chunk"].as<int>();
     slurm.dry_run = parsed.count("dry-run") > 0;
+    run.trial_timeout = parsed["trial-timeout"].as<double>();
     slurm.relulab_path = std::filesystem::canonical("/proc/self/exe").string();
     if (slurm.cpus_per_task < 1 || slurm.array_chunk < 1 || slurm.max_parallel < 0) {
       std::cerr << "relulab slurm: --cpus-per-task and --array-chunk must be >= 1, --max-parallel >= 0\n";
+      return 2;
+    }
+    try {
+      relulab::lab::check_slurm_options(slurm, relulab::lab::output_dir(sweep, run));
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "relulab slurm: " << e.what() << "\n";
       return 2;
     }
     return relulab::lab::submit_to_slurm(sweep, run, slurm);
@@ -137,11 +153,17 @@ int sweep_command(int argc, char** argv, const char* name) {
   run.jobs = parsed["jobs"].as<int>();
   run.force = parsed.count("force") > 0;
   run.retry_failed = parsed.count("retry-failed") > 0;
+  run.trial_timeout = parsed["trial-timeout"].as<double>();
+  if (!(run.trial_timeout >= 0) || !std::isfinite(run.trial_timeout)) {
+    std::cerr << "relulab sweep: --trial-timeout must be a number of seconds >= 0\n";
+    return 2;
+  }
   if (parsed.count("only-ids")) run.only_ids_file = parsed["only-ids"].as<std::string>();
   try {
     if (parsed.count("shard")) {
       run.shard = relulab::lab::parse_shard(parsed["shard"].as<std::string>());
-    } else if (const auto env = relulab::lab::shard_from_environment()) {
+    } else if (const auto env =
+                   relulab::lab::shard_from_environment(parsed.count("shard-from-environment") > 0)) {
       run.shard = *env;
     }
   } catch (const std::invalid_argument& e) {
@@ -230,6 +252,9 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
+  } catch (const relulab::lab::ResultsLocked& e) {
+    std::cerr << "relulab " << command << ": " << e.what() << "\n";
+    return 2;
   } catch (const cxxopts::exceptions::exception& e) {
     std::cerr << "relulab " << command << ": " << e.what() << " (see relulab " << command << " --help)\n";
     return 2;

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "lab/run/shards.h"
+#include "lab/run/slurm.h"
 
 namespace relulab {
 namespace lab {
@@ -56,20 +57,42 @@ TEST(ShardsTest, ParseAndEnvironment) {
   setenv("SLURM_ARRAY_TASK_ID", "7", 1);
   setenv("SLURM_ARRAY_TASK_MIN", "4", 1);
   setenv("SLURM_ARRAY_TASK_COUNT", "6", 1);
-  auto s = shard_from_environment();
+  // Inside an array task, a sweep shards itself only when asked to.
+  EXPECT_FALSE(shard_from_environment(/*slurm_requested=*/false));
+  auto s = shard_from_environment(/*slurm_requested=*/true);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->index, 3);
   EXPECT_EQ(s->count, 6);
+  // An index outside the count would run nothing and exit 0: refused.
+  setenv("SLURM_ARRAY_TASK_ID", "10", 1);
+  EXPECT_THROW(shard_from_environment(true), std::invalid_argument);
   unsetenv("SLURM_ARRAY_TASK_ID");
   unsetenv("SLURM_ARRAY_TASK_MIN");
   unsetenv("SLURM_ARRAY_TASK_COUNT");
-  EXPECT_FALSE(shard_from_environment());
+  EXPECT_FALSE(shard_from_environment(false));
+  EXPECT_THROW(shard_from_environment(true), std::invalid_argument);  // asked, not in a task
   setenv("JOB_COMPLETION_INDEX", "2", 1);
-  EXPECT_THROW(shard_from_environment(), std::invalid_argument);  // count missing
+  EXPECT_THROW(shard_from_environment(false), std::invalid_argument);  // count missing
   setenv("RELULAB_SHARD_COUNT", "3", 1);
-  EXPECT_EQ(shard_from_environment()->index, 2);
+  EXPECT_EQ(shard_from_environment(false)->index, 2);
+  setenv("JOB_COMPLETION_INDEX", "3", 1);
+  EXPECT_THROW(shard_from_environment(false), std::invalid_argument);  // out of range
   unsetenv("JOB_COMPLETION_INDEX");
   unsetenv("RELULAB_SHARD_COUNT");
+}
+
+TEST(SlurmOptionsTest, ValuesThatWouldInjectDirectivesAreRefused) {
+  SlurmOptions ok;
+  ok.time = "1-12:00:00";
+  ok.partition = "gpu,cpu";
+  EXPECT_NO_THROW(check_slurm_options(ok, "/scratch/results/quick"));
+  SlurmOptions time = ok;
+  time.time = "01:00:00\n#SBATCH --account=someone-else";
+  EXPECT_THROW(check_slurm_options(time, "/r"), std::invalid_argument);
+  SlurmOptions partition = ok;
+  partition.partition = "debug --qos=high";
+  EXPECT_THROW(check_slurm_options(partition, "/r"), std::invalid_argument);
+  EXPECT_THROW(check_slurm_options(ok, "/r/x\n#SBATCH --mem=1T"), std::invalid_argument);
 }
 
 }  // namespace

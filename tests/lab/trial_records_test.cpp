@@ -2,6 +2,8 @@
 // after a simulated crash.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -30,6 +32,20 @@ Fixture make_fixture(const std::string& name) {
                          "parameters: {activation: {values: [relu, tanh]}}\n";
   f.sweep = load_sweep(file);
   return f;
+}
+
+std::string host_name() {
+  char host[256] = {0};
+  ::gethostname(host, sizeof(host) - 1);
+  return host;
+}
+
+// The pid of a child that has exited and been reaped: a writer that is gone.
+pid_t exited_pid() {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ::waitpid(pid, nullptr, 0);
+  return pid;
 }
 
 TrialResult result_with(double accuracy) {
@@ -92,14 +108,16 @@ TEST(TrialRecordsTest, MergeKeepsSweepOrderAndCountsMissing) {
 TEST(TrialRecordsTest, ResumeAfterCrashSeesOnlyCompleteTrials) {
   auto f = make_fixture("crash");
   write_trial_record(f.dir, f.sweep, f.sweep.trials[0], result_with(0.5));
-  // A crash mid-write leaves a temporary folder and a temporary CSV behind.
-  const auto partial = fs::path(f.dir) / "trials" / (".tmp-" + f.sweep.trials[1].id + "-999");
+  // A crash mid-write leaves a temporary folder and a temporary CSV behind,
+  // named after their writer (host and pid): here a process that has exited.
+  const std::string dead_writer = host_name() + "-" + std::to_string(exited_pid());
+  const auto partial = fs::path(f.dir) / "trials" / (".tmp-" + f.sweep.trials[1].id + "-" + dead_writer);
   fs::create_directories(partial);
   std::ofstream(partial / "trial.csv") << "trial_id,trial_ind";
-  std::ofstream(fs::path(f.dir) / "trials.csv.tmp.999") << "torn";
+  std::ofstream(fs::path(f.dir) / ("trials.csv.tmp." + dead_writer)) << "torn";
   remove_partial_writes(f.dir);
   EXPECT_FALSE(fs::exists(partial));
-  EXPECT_FALSE(fs::exists(fs::path(f.dir) / "trials.csv.tmp.999"));
+  EXPECT_FALSE(fs::exists(fs::path(f.dir) / ("trials.csv.tmp." + dead_writer)));
   EXPECT_TRUE(has_trial_record(f.dir, f.sweep.trials[0]));
   EXPECT_FALSE(has_trial_record(f.dir, f.sweep.trials[1]));
   // Rewriting a trial replaces it: still exactly one row for it.
@@ -109,6 +127,63 @@ TEST(TrialRecordsTest, ResumeAfterCrashSeesOnlyCompleteTrials) {
   ASSERT_EQ(rows.size(), 2u);
   const auto col = std::find(rows[0].begin(), rows[0].end(), "final_test_accuracy") - rows[0].begin();
   EXPECT_EQ(rows[1][col], "0.6");
+}
+
+TEST(TrialRecordsTest, CleanUpNeverTouchesALiveWritersTemporaries) {
+  auto f = make_fixture("live");
+  // This process is alive: its writes in flight (and those of a process on
+  // another host, which cannot be checked) must survive another's clean-up.
+  for (const std::string& writer : {unique_suffix(), std::string("other-host-1")}) {
+    const auto partial = fs::path(f.dir) / "trials" / (".tmp-" + f.sweep.trials[0].id + "-" + writer);
+    fs::create_directories(partial);
+    std::ofstream(fs::path(f.dir) / ("trials.csv.tmp." + writer)) << "in flight";
+    remove_partial_writes(f.dir);
+    EXPECT_TRUE(fs::exists(partial)) << writer;
+    EXPECT_TRUE(fs::exists(fs::path(f.dir) / ("trials.csv.tmp." + writer))) << writer;
+  }
+}
+
+TEST(TrialRecordsTest, AResultIsNeverReplacedByAFailure) {
+  auto f = make_fixture("downgrade");
+  const auto& trial = f.sweep.trials[0];
+  TrialResult failed;
+  failed.status = "failed";
+  failed.message = "worker process killed by signal 9";
+  // The worker wrote its result, then died before reporting: the parent's
+  // failure record must not replace it.
+  write_trial_record(f.dir, f.sweep, trial, result_with(0.5));
+  write_trial_record(f.dir, f.sweep, trial, failed);
+  EXPECT_EQ(trial_record_status(f.dir, trial), "ok");
+  // A failure where nothing was recorded is kept, and a later result
+  // (--retry-failed) replaces it.
+  write_trial_record(f.dir, f.sweep, f.sweep.trials[1], failed);
+  EXPECT_EQ(trial_record_status(f.dir, f.sweep.trials[1]), "failed");
+  write_trial_record(f.dir, f.sweep, f.sweep.trials[1], result_with(0.7));
+  EXPECT_EQ(trial_record_status(f.dir, f.sweep.trials[1]), "ok");
+  // Nothing left behind.
+  for (const auto& entry : fs::directory_iterator(fs::path(f.dir) / "trials")) {
+    EXPECT_NE(entry.path().filename().string()[0], '.') << entry.path();
+  }
+}
+
+TEST(TrialRecordsTest, ACorruptRecordIsMovedAsideSoItsTrialRunsAgain) {
+  auto f = make_fixture("corrupt");
+  for (int i = 0; i < 3; ++i) write_trial_record(f.dir, f.sweep, f.sweep.trials[i], result_with(0.5));
+  // A ragged row (an edited file), and a torn one (no final newline).
+  const auto record = [&](int i) { return fs::path(f.dir) / "trials" / f.sweep.trials[i].id; };
+  std::ofstream(record(0) / "epochs.csv", std::ios::app) << "1,2\n";
+  std::ofstream(record(1) / "layers.csv", std::ios::app) << "x";
+  const auto moved = quarantine_corrupt_records(f.dir, f.sweep);
+  ASSERT_EQ(moved.size(), 2u);
+  EXPECT_NE(moved[0].find("epochs.csv: line "), std::string::npos) << moved[0];
+  EXPECT_NE(moved[0].find("fields where the header has"), std::string::npos) << moved[0];
+  EXPECT_NE(moved[1].find("layers.csv: last line has no newline"), std::string::npos) << moved[1];
+  EXPECT_EQ(trial_record_status(f.dir, f.sweep.trials[0]), "");  // runs again
+  EXPECT_EQ(trial_record_status(f.dir, f.sweep.trials[1]), "");
+  EXPECT_EQ(trial_record_status(f.dir, f.sweep.trials[2]), "ok");  // untouched
+  const auto report = merge_trial_records(f.dir, f.sweep);
+  EXPECT_EQ(report.present, 1);
+  EXPECT_EQ(report.stale, 0);  // what was moved aside is not a stale record
 }
 
 TEST(TrialRecordsTest, StaleRecordsFromAnEditedSweepAreLeftOut) {

@@ -164,3 +164,98 @@ def test_merge_reports_missing_trials(tmp_path):
     merged = run("merge", out)
     assert merged.returncode == 1
     assert "missing" in merged.stdout and "HINT" in merged.stdout
+
+
+def test_a_second_sweep_on_the_same_folder_is_refused_naming_the_first(tmp_path):
+    sweep = write_sweep(tmp_path, epochs=30)
+    out = tmp_path / "out"
+    first = subprocess.Popen([BIN, "sweep", str(sweep), "--jobs", "1", "--out", str(out)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lock = out / ".relulab.lock"
+    deadline = time.time() + 30
+    while not (lock.exists() and lock.read_text()) and time.time() < deadline:
+        time.sleep(0.05)
+    second = run("sweep", sweep, "--jobs", 1, "--out", out)
+    merged = run("merge", out)  # shares the folder with array tasks, not with a whole sweep
+    first.send_signal(signal.SIGINT)
+    first.wait(timeout=60)
+    assert second.returncode == 2, second.stderr
+    assert "is in use by relulab sweep" in second.stderr and str(sweep) in second.stderr
+    assert merged.returncode == 2 and "is in use by" in merged.stderr
+    # Once the first has stopped, the folder is free again and resumes.
+    assert run("sweep", sweep, "--jobs", 2, "--out", out).returncode == 0
+
+
+def test_sigterm_to_the_whole_job_as_slurm_sends_it_records_no_failure(tmp_path):
+    """At a time limit Slurm signals every process of the job. Workers must
+    not die first and be recorded 'failed' (a resume would skip them): the
+    runner stops them, keeps what finished, and a rerun completes the sweep
+    exactly as an uninterrupted run."""
+    sweep = write_sweep(tmp_path, epochs=6)
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    assert run("sweep", sweep, "--jobs", 2, "--out", reference).returncode == 0
+    proc = subprocess.Popen([BIN, "sweep", str(sweep), "--jobs", "2", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        done = [d for d in (out / "trials").glob("*") if not d.name.startswith(".")] \
+            if (out / "trials").exists() else []
+        if len(done) >= 1:
+            break
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stdout + stderr
+    statuses = [pd.read_csv(d / "trial.csv").status.iloc[0]
+                for d in (out / "trials").glob("*") if not d.name.startswith(".")]
+    assert "failed" not in statuses
+    rerun = run("sweep", sweep, "--jobs", 2, "--out", out)
+    assert rerun.returncode == 0, rerun.stderr
+    assert_same_results(results(reference), results(out))
+
+
+def test_editing_the_sweep_file_mid_run_changes_nothing(tmp_path):
+    sweep = write_sweep(tmp_path, epochs=8)
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    assert run("sweep", sweep, "--jobs", 1, "--out", reference).returncode == 0
+    proc = subprocess.Popen([BIN, "sweep", str(sweep), "--jobs", "1", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(out.glob("trials/.running-*")):
+        time.sleep(0.02)
+    sweep.write_text("name: e2e\nthis: [is no longer a valid sweep\n")
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stdout + stderr
+    assert_same_results(results(reference), results(out))
+
+
+def test_a_corrupt_record_is_named_and_only_its_trial_reruns(tmp_path):
+    sweep = write_sweep(tmp_path)
+    out = tmp_path / "out"
+    assert run("sweep", sweep, "--jobs", 2, "--out", out).returncode == 0
+    reference = results(out)
+    victim = sorted(d for d in (out / "trials").iterdir() if not d.name.startswith("."))[3]
+    (victim / "trial.csv").write_text("trial_id,status\ngarbage\n")
+    rerun = run("sweep", sweep, "--jobs", 2, "--out", out)
+    said = rerun.stdout + rerun.stderr
+    assert rerun.returncode == 0, said
+    assert str(victim / "trial.csv") in said and "the trial runs again" in said
+    assert "7 already done, 1 to run" in said
+    assert_same_results(reference, results(out))
+
+
+def test_a_trial_past_its_timeout_is_stopped_and_recorded_as_timeout(tmp_path):
+    sweep = write_sweep(tmp_path, epochs=400)
+    out = tmp_path / "out"
+    p = run("sweep", sweep, "--jobs", 2, "--out", out, "--trial-timeout", 1.5, timeout=120)
+    assert p.returncode == 1, p.stdout + p.stderr  # no trial has a result: an error exit
+    trials = pd.read_csv(out / "trials.csv")
+    assert (trials.status == "timeout").all(), trials.status
+    assert trials.message.str.contains("--trial-timeout 1.5 s").all()
+    # They are errors, not results: a rerun keeps them, --retry-failed runs them again.
+    kept = run("sweep", sweep, "--jobs", 2, "--out", out)
+    assert "8 already done, 0 to run" in kept.stdout + kept.stderr
+    again = run("sweep", sweep, "--jobs", 2, "--out", out, "--trial-timeout", 1, "--retry-failed",
+                timeout=120)
+    assert "0 already done, 8 to run" in again.stdout + again.stderr

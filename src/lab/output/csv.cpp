@@ -83,6 +83,13 @@ std::vector<CsvRow> read_csv(const std::string& path) {
   }
   if (quoted) throw std::runtime_error(path + ": unterminated quoted field");
   if (any) throw std::runtime_error(path + ": last line has no newline (torn write?)");
+  for (size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].size() != rows[0].size()) {
+      throw std::runtime_error(path + ": line " + std::to_string(i + 1) + " has " +
+                               std::to_string(rows[i].size()) + " fields where the header has " +
+                               std::to_string(rows[0].size()) + " (torn or edited file?)");
+    }
+  }
   return rows;
 }
 
@@ -92,22 +99,61 @@ std::string unique_suffix() {
   return std::string(host) + "-" + std::to_string(::getpid());
 }
 
+void fsync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(dir + ": cannot open to sync: " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  // Some file systems cannot sync a directory (EINVAL): nothing more to do there.
+  if (rc != 0 && error != EINVAL) {
+    throw std::runtime_error(dir + ": cannot sync: " + std::strerror(error));
+  }
+}
+
+// Note [Atomic writes]
+// Content goes to "<path>.tmp.<host>-<pid>", created exclusively and never
+// through a symlink (a name planted in a shared folder cannot redirect the
+// write), is fsynced, then renamed over <path>, and the folder is fsynced so
+// the rename survives a power cut. Every error -- write, fsync and close
+// included: quota and disk-full errors often show only there on NFS and
+// Lustre -- removes the temporary and throws naming the file, so a truncated
+// file never replaces a good one.
 void write_file_atomically(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp." + unique_suffix();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  int fd = ::open(tmp.c_str(), flags, 0644);
+  if (fd < 0 && errno == EEXIST) {
+    // Left by an earlier process with our pid (pids are reused): ours to replace.
+    ::unlink(tmp.c_str());
+    fd = ::open(tmp.c_str(), flags, 0644);
+  }
   if (fd < 0) throw std::runtime_error(tmp + ": cannot create: " + std::strerror(errno));
+  const auto fail = [&](const char* what, int error) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(path + ": " + what + " failed: " + std::strerror(error) +
+                             " (the previous content, if any, is unchanged)");
+  };
   size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
+      const int error = errno;
       ::close(fd);
-      throw std::runtime_error(tmp + ": write failed: " + std::strerror(errno));
+      fail("write", error);
     }
     written += static_cast<size_t>(n);
   }
-  ::fsync(fd);
-  ::close(fd);
-  std::filesystem::rename(tmp, path);
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    fail("fsync", error);
+  }
+  if (::close(fd) != 0) fail("close", errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename", errno);
+  const auto parent = std::filesystem::path(path).parent_path();
+  fsync_directory(parent.empty() ? "." : parent.string());
 }
 
 }  // namespace lab

@@ -23,9 +23,14 @@ std::vector<CsvRow> read_csv(const std::string& path);
 std::string unique_suffix();
 
 /// Writes `content` to a temporary file beside `path`, flushes it to disk,
-/// then renames it over `path`: readers see the old file or the new one,
-/// never a torn one, whenever the process dies.
+/// then renames it over `path` and flushes the folder: readers see the old
+/// file or the new one, never a torn one, whenever the process dies. Any
+/// failed write, fsync, close or rename throws std::runtime_error naming the
+/// file and leaves `path` as it was (Note [Atomic writes] in csv.cpp).
 void write_file_atomically(const std::string& path, const std::string& content);
+
+/// fsync(2) of a folder, so that renames into it are durable. Throws.
+void fsync_directory(const std::string& dir);
 
 }  // namespace lab
 }  // namespace relulab

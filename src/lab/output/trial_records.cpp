@@ -2,9 +2,14 @@
 
 #include "lab/output/trial_records.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -105,14 +110,47 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
   write_file_atomically((tmp_dir / "trial.csv").string(), trial_csv);
   write_file_atomically((tmp_dir / "epochs.csv").string(), epochs_csv);
   write_file_atomically((tmp_dir / "layers.csv").string(), layers_csv);
-  if (fs::exists(final_dir)) {
-    // Move the old record aside first: the rename below needs a free name.
-    const fs::path old_dir = fs::path(dir) / "trials" / (".old-" + trial.id + "-" + unique_suffix());
-    fs::rename(final_dir, old_dir);
-    fs::rename(tmp_dir, final_dir);
-    fs::remove_all(old_dir);
-  } else {
-    fs::rename(tmp_dir, final_dir);
+
+  // Note [Records are never downgraded]
+  // A failure (is_error_status: an error, a killed worker, a timeout) is recorded only where no
+  // record exists: the worker may have written its result just before dying,
+  // or a requeued copy of the task may have finished the trial. The rename
+  // that refuses to replace (RENAME_NOREPLACE) makes that check atomic; on a
+  // file system without it (EINVAL: some NFS servers) the check is a test
+  // of existence followed by the rename. A result (ok, diverged) replaces
+  // whatever is there.
+  const std::string trials_dir = (fs::path(dir) / "trials").string();
+  if (is_error_status(r.status)) {
+    if (::renameat2(AT_FDCWD, tmp_dir.c_str(), AT_FDCWD, final_dir.c_str(), RENAME_NOREPLACE) == 0) {
+      fsync_directory(trials_dir);
+      return;
+    }
+    const int error = errno;
+    if (error == EINVAL && !fs::exists(final_dir)) {
+      fs::rename(tmp_dir, final_dir);
+      fsync_directory(trials_dir);
+      return;
+    }
+    fs::remove_all(tmp_dir);
+    if (error == EEXIST || error == ENOTEMPTY || error == EINVAL) return;  // a record is there: keep it
+    throw std::runtime_error(final_dir.string() + ": cannot write the record: " + std::strerror(error));
+  }
+  // Move any old record aside first: the rename needs a free name. A failure
+  // written into the gap (above) is moved aside on the next round.
+  for (int attempt = 0;; ++attempt) {
+    fs::path old_dir;
+    if (fs::exists(final_dir)) {
+      old_dir = fs::path(dir) / "trials" / (".old-" + trial.id + "-" + unique_suffix());
+      fs::rename(final_dir, old_dir);
+    }
+    std::error_code ec;
+    fs::rename(tmp_dir, final_dir, ec);
+    if (!old_dir.empty()) fs::remove_all(old_dir);
+    if (!ec) {
+      fsync_directory(trials_dir);
+      return;
+    }
+    if (attempt == 3) throw fs::filesystem_error("cannot replace the record", tmp_dir, final_dir, ec);
   }
 }
 
@@ -130,6 +168,36 @@ std::string trial_record_status(const std::string& dir, const Trial& trial) {
   const auto cols = trial_columns();
   const auto col = std::find(cols.begin(), cols.end(), "status") - cols.begin();
   return rows.size() == 2 && rows[0] == cols ? rows[1][col] : "";
+}
+
+std::vector<std::string> quarantine_corrupt_records(const std::string& dir, const Sweep& sweep,
+                                                    const std::vector<int64_t>* selected) {
+  const std::vector<std::string> headers[3] = {trial_columns(), epoch_columns(), layer_columns()};
+  std::vector<std::string> moved;
+  const auto check = [&](const Trial& trial) {
+    if (!has_trial_record(dir, trial)) return;
+    try {
+      for (int f = 0; f < 3; ++f) {
+        const auto path = (record_dir(dir, trial) / kFiles[f]).string();
+        const auto rows = read_csv(path);
+        if (rows.empty() || rows[0] != headers[f]) {
+          throw std::runtime_error(path + ": its columns are not this relulab's");
+        }
+        if (f == 0 && rows.size() != 2) throw std::runtime_error(path + ": expected one trial row");
+      }
+    } catch (const std::runtime_error& e) {
+      const fs::path aside = fs::path(dir) / "trials" / (".corrupt-" + trial.id + "-" + unique_suffix());
+      fs::rename(record_dir(dir, trial), aside);
+      moved.push_back(std::string(e.what()) + "; moved aside to " + aside.string() +
+                      ", the trial runs again");
+    }
+  };
+  if (selected) {
+    for (const int64_t i : *selected) check(sweep.trials[i]);
+  } else {
+    for (const auto& trial : sweep.trials) check(trial);
+  }
+  return moved;
 }
 
 namespace {
@@ -194,7 +262,7 @@ MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep, cons
         const auto& status = rows[1][std::find(headers[0].begin(), headers[0].end(), "status") -
                                      headers[0].begin()];
         if (status != "ok") ++report.failed;
-        if (status == "failed") ++report.errors;
+        if (is_error_status(status)) ++report.errors;
       }
     }
   }
@@ -212,17 +280,42 @@ MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep, cons
   return report;
 }
 
+namespace {
+
+// Temporary names end in unique_suffix(): "<host>-<pid>". Their writer is
+// gone when it ran on this host and that process no longer exists; on
+// another host we cannot tell, so its temporaries are left alone.
+bool writer_is_gone(const std::string& suffix) {
+  const auto dash = suffix.rfind('-');
+  if (dash == std::string::npos || dash + 1 >= suffix.size()) return false;
+  const std::string host = suffix.substr(0, dash);
+  const std::string pid_text = suffix.substr(dash + 1);
+  if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) return false;
+  char this_host[256] = {0};
+  ::gethostname(this_host, sizeof(this_host) - 1);
+  if (host != this_host) return false;
+  const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+  return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+}  // namespace
+
 void remove_partial_writes(const std::string& dir) {
   const fs::path trials = fs::path(dir) / "trials";
   if (fs::exists(trials)) {
     for (const auto& entry : fs::directory_iterator(trials)) {
       const auto name = entry.path().filename().string();
-      if (name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0) fs::remove_all(entry.path());
+      // ".tmp-<12-hex id>-<host>-<pid>", ".old-<id>-<host>-<pid>"
+      const bool temporary = name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0;
+      if (temporary && name.size() > 18 && writer_is_gone(name.substr(18))) fs::remove_all(entry.path());
     }
   }
   if (fs::exists(dir)) {
     for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(entry.path());
+      // "<file>.tmp.<host>-<pid>"
+      const auto name = entry.path().filename().string();
+      const auto at = name.find(".tmp.");
+      if (at != std::string::npos && writer_is_gone(name.substr(at + 5))) fs::remove(entry.path());
     }
   }
 }

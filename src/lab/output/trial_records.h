@@ -56,7 +56,17 @@ MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep,
                                 const std::string& out = "",
                                 const std::vector<int64_t>* only = nullptr);
 
-/// Removes leftovers of interrupted writes (temporary folders and files).
+/// Reads every existing record of `selected` (indices into sweep.trials;
+/// all when null) as a merge would, and moves each unreadable one (torn,
+/// edited, from another relulab version) aside to trials/.corrupt-<id>-<host>-<pid>,
+/// so that its trial counts as missing and runs again; everything else is
+/// untouched. Returns one line per record moved: its file and what is wrong.
+std::vector<std::string> quarantine_corrupt_records(const std::string& dir, const Sweep& sweep,
+                                                    const std::vector<int64_t>* selected = nullptr);
+
+/// Removes leftovers of interrupted writes (temporary folders and files)
+/// whose writer is gone: written on this host by a process that no longer
+/// exists. Another live process's write in flight is never touched.
 void remove_partial_writes(const std::string& dir);
 
 }  // namespace lab

@@ -12,9 +12,11 @@
 //   parent -> worker (stdin):   "<trial index> <trial id>"
 //   worker -> parent (stdout):  "epoch <index> <epoch>" after each epoch,
 //                               "done <index> <status>" once the record is written.
-// Closing the worker's stdin ends it. Workers ignore SIGINT; the parent
-// stops them (SIGTERM) when it is interrupted, and their unfinished trials
-// leave no record, so a rerun runs them again.
+// Closing the worker's stdin ends it. Workers ignore SIGINT and SIGTERM
+// (a terminal's Ctrl-C and Slurm's time limit signal the whole process
+// group): the parent decides. Interrupted, it stops them with SIGKILL, and
+// their unfinished trials leave no record, so a rerun runs them again; a
+// worker whose parent dies is killed too (PR_SET_PDEATHSIG).
 
 #include "lab/run/runner.h"
 
@@ -22,6 +24,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,6 +47,7 @@
 #include "lab/data/dataset.h"
 #include "lab/output/csv.h"
 #include "lab/output/provenance.h"
+#include "lab/output/results_lock.h"
 #include "lab/output/trial_records.h"
 #include "lab/run/log.h"
 #include "lab/run/summary.h"
@@ -117,14 +121,17 @@ struct Worker {
   std::string buffer;
   int64_t trial = -1;  // the trial it is running, -1 when idle
   int64_t epoch = -1;
+  bool timed_out = false;  // killed by the parent after --trial-timeout
 };
 
-Worker spawn_worker(const RunOptions& options, const std::string& dir) {
+// `sweep_copy`: the sweep's text saved at start (Sweep::source), never the
+// live file, which the user may edit while the sweep runs.
+Worker spawn_worker(const RunOptions& options, const std::string& dir, const std::string& sweep_copy) {
   int down[2], up[2];
   if (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   }
-  std::vector<std::string> args = {"relulab", "_worker", options.sweep_file, "--out", dir};
+  std::vector<std::string> args = {"relulab", "_worker", sweep_copy, "--out", dir};
   for (const auto& o : options.overrides) {
     args.push_back("--set");
     args.push_back(o);
@@ -132,12 +139,17 @@ Worker spawn_worker(const RunOptions& options, const std::string& dir) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
+    // Tied to the parent: no orphaned worker keeps writing after it is gone.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);  // it died before prctl
     dup2(down[0], STDIN_FILENO);
     dup2(up[1], STDOUT_FILENO);
     signal(SIGINT, SIG_IGN);  // the parent decides; see Note [Worker processes]
+    signal(SIGTERM, SIG_IGN);
     execv("/proc/self/exe", argv.data());
     _exit(127);
   }
@@ -296,7 +308,9 @@ Sweep snapshot_of(const std::string& dir) {
 
 int merge_command(const std::string& dir) {
   const Sweep sweep = snapshot_of(dir);
+  const ResultsLock lock(dir, ResultsLock::Mode::kShared, "relulab merge");
   remove_partial_writes(dir);
+  for (const auto& problem : quarantine_corrupt_records(dir, sweep)) log::warn(problem);
   const auto report = merge_trial_records(dir, sweep);
   std::cout << dir << ": " << report.present << " of " << sweep.trials.size() << " trials merged into "
             << "trials.csv, epochs.csv, layers.csv; " << report.missing << " missing, " << report.errors
@@ -306,8 +320,8 @@ int merge_command(const std::string& dir) {
   int shown = 0;
   for (const auto& t : sweep.trials) {
     const auto status = trial_record_status(dir, t);
-    if ((status.empty() || status == "failed") && shown++ < 20) {
-      std::cout << "  " << (status.empty() ? "missing" : "failed ") << "  " << t.id << "  (trial "
+    if ((status.empty() || is_error_status(status)) && shown++ < 20) {
+      std::cout << "  " << (status.empty() ? "missing" : status) << "  " << t.id << "  (trial "
                 << t.index << ")\n";
     }
   }
@@ -324,7 +338,7 @@ int status_command(const std::string& dir) {
     const auto status = trial_record_status(dir, t);
     if (status == "ok") ++ok;
     else if (status == "diverged") ++diverged;
-    else if (status == "failed") ++failed;
+    else if (is_error_status(status)) ++failed;
     else ++missing;
   }
   const auto [running, stale] = count_running(dir, 600);
@@ -346,8 +360,11 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   // A shard writes its own CSVs and metadata; no two processes write one
   // file (records are one folder per trial, renamed into place).
   const std::string out = shard.active() ? (fs::path(dir) / "shards" / shard.name()).string() : dir;
+  // Array tasks share the folder; a whole sweep (and --force) owns it.
+  const ResultsLock lock(dir, shard.active() ? ResultsLock::Mode::kShared : ResultsLock::Mode::kExclusive,
+                         "relulab sweep " + sweep.file + (shard.active() ? " --shard " + shard.name() : ""));
   fs::create_directories(out);
-  if (!shard.active()) remove_partial_writes(dir);  // others' writes may be in flight
+  remove_partial_writes(dir);  // only those whose writer is gone
   if (options.force) {
     if (shard.active()) throw std::runtime_error("--force discards every shard's results: run it without --shard");
     fs::remove_all(fs::path(dir) / "trials");
@@ -355,13 +372,16 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   }
   const std::string started = utc_now();
   write_file_atomically((fs::path(out) / "sweep.effective.yaml").string(), sweep.effective_yaml());
+  const std::string sweep_copy = (fs::path(out) / "sweep.source.yaml").string();
+  write_file_atomically(sweep_copy, sweep.source);
 
   std::vector<int64_t> mine = selected_trials(sweep, options);
   if (shard.active()) mine = shard_trials(sweep, mine, shard);
+  for (const auto& problem : quarantine_corrupt_records(dir, sweep, &mine)) log::warn(problem);
   std::deque<int64_t> pending;
   for (const int64_t i : mine) {
     const auto status = trial_record_status(dir, sweep.trials[i]);
-    if (status.empty() || (options.retry_failed && status == "failed")) pending.push_back(i);
+    if (status.empty() || (options.retry_failed && is_error_status(status))) pending.push_back(i);
   }
   const int64_t total = static_cast<int64_t>(mine.size());
   const int64_t already = total - static_cast<int64_t>(pending.size());
@@ -440,7 +460,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   };
 
   for (int i = 0; i < jobs && !pending.empty(); ++i) {
-    workers.push_back(spawn_worker(options, dir));
+    workers.push_back(spawn_worker(options, dir, sweep_copy));
     assign(workers.back());
   }
   while (!g_interrupted) {
@@ -449,6 +469,18 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     if (fds.empty()) break;
     show_progress();
     if (poll(fds.data(), fds.size(), 250) < 0 && errno != EINTR) break;
+    if (options.trial_timeout > 0) {
+      // A hung trial must not block the sweep: its worker is killed, the
+      // trial recorded as "timeout" (below, at the worker's EOF).
+      for (auto& w : workers) {
+        if (w.trial < 0 || w.timed_out) continue;
+        const double ran = std::chrono::duration<double>(Clock::now() - started_at[w.trial]).count();
+        if (ran > options.trial_timeout) {
+          kill(w.pid, SIGKILL);
+          w.timed_out = true;
+        }
+      }
+    }
     for (size_t i = 0; i < workers.size(); ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       Worker& w = workers[i];
@@ -478,18 +510,22 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
       close(w.from_child);
       if (w.to_child >= 0) close(w.to_child);
       const int64_t lost = w.trial;
+      const bool timed_out = w.timed_out;
       w = Worker{};
       if (lost >= 0 && !g_interrupted) {
         TrialResult crashed;
-        crashed.status = "failed";
-        crashed.message = WIFSIGNALED(wstatus)
+        crashed.status = timed_out ? "timeout" : "failed";
+        std::ostringstream limit;
+        limit << options.trial_timeout;
+        crashed.message = timed_out ? "ran longer than --trial-timeout " + limit.str() + " s: worker stopped"
+                          : WIFSIGNALED(wstatus)
                               ? "worker process killed by signal " + std::to_string(WTERMSIG(wstatus))
                               : "worker process exited with status " + std::to_string(WEXITSTATUS(wstatus));
         write_trial_record(dir, sweep, sweep.trials[lost], crashed);
         w.trial = lost;
-        finish_trial(w, "failed");
+        finish_trial(w, crashed.status);
         if (!pending.empty()) {
-          w = spawn_worker(options, dir);
+          w = spawn_worker(options, dir, sweep_copy);
           assign(w);
         }
       }
@@ -501,7 +537,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
 
   if (g_interrupted) {
     for (auto& w : workers) {
-      kill(w.pid, SIGTERM);
+      kill(w.pid, SIGKILL);  // workers ignore SIGTERM; see Note [Worker processes]
       waitpid(w.pid, nullptr, 0);
     }
     const auto report = merge_trial_records(dir, sweep, out, only);

@@ -22,6 +22,7 @@ struct RunOptions {
   Shard shard;                         // this process's share (count 1: all)
   bool retry_failed = false;           // rerun trials recorded as failed
   std::string only_ids_file;           // run only the trial ids listed there
+  double trial_timeout = 0;            // seconds before a trial's worker is killed; 0: none
 };
 
 /// Exit status: 0 if every trial finished and none failed, 1 if some

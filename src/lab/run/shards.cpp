@@ -35,12 +35,25 @@ Shard parse_shard(const std::string& text) {
   }
 }
 
-std::optional<Shard> shard_from_environment() {
-  if (const auto id = env_long("SLURM_ARRAY_TASK_ID")) {
+std::optional<Shard> shard_from_environment(bool slurm_requested) {
+  const auto checked = [](long index, long count, const std::string& source) {
+    if (count < 1 || index < 0 || index >= count) {
+      throw std::invalid_argument(source + ": shard index " + std::to_string(index) +
+                                  " is outside 0.." + std::to_string(count - 1) +
+                                  ", so this task would run no trial");
+    }
+    return Shard{static_cast<int>(index), static_cast<int>(count)};
+  };
+  if (slurm_requested) {
+    const auto id = env_long("SLURM_ARRAY_TASK_ID");
     const auto count = env_long("SLURM_ARRAY_TASK_COUNT");
+    if (!id || !count) {
+      throw std::invalid_argument(
+          "--shard-from-environment: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT must be set "
+          "(inside a Slurm array task); HINT: pass --shard I/N elsewhere");
+    }
     const long min = env_long("SLURM_ARRAY_TASK_MIN").value_or(0);
-    if (!count) throw std::invalid_argument("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not");
-    return Shard{static_cast<int>(*id - min), static_cast<int>(*count)};
+    return checked(*id - min, *count, "SLURM_ARRAY_TASK_ID=" + std::to_string(*id));
   }
   if (const auto index = env_long("JOB_COMPLETION_INDEX")) {
     const auto count = env_long("RELULAB_SHARD_COUNT");
@@ -48,7 +61,7 @@ std::optional<Shard> shard_from_environment() {
       throw std::invalid_argument("JOB_COMPLETION_INDEX is set: set RELULAB_SHARD_COUNT to the "
                                   "Indexed Job's completions (or pass --shard I/N)");
     }
-    return Shard{static_cast<int>(*index), static_cast<int>(*count)};
+    return checked(*index, *count, "JOB_COMPLETION_INDEX=" + std::to_string(*index));
   }
   return std::nullopt;
 }

@@ -21,11 +21,17 @@ struct Shard {
 /// "I/N" with 0 <= I < N. Throws std::invalid_argument with a usage hint.
 Shard parse_shard(const std::string& text);
 
-/// The shard of an array task from its environment: Slurm's
+/// The shard of an array task from its environment. Slurm's
 /// SLURM_ARRAY_TASK_ID (relative to SLURM_ARRAY_TASK_MIN) of
-/// SLURM_ARRAY_TASK_COUNT, or a Kubernetes Indexed Job's
-/// JOB_COMPLETION_INDEX of `count` (RELULAB_SHARD_COUNT). Empty outside one.
-std::optional<Shard> shard_from_environment();
+/// SLURM_ARRAY_TASK_COUNT is read only when `slurm_requested`
+/// (--shard-from-environment, which `relulab slurm`'s job script passes):
+/// any sweep started inside someone's array job must not silently run a
+/// fraction of its trials. A Kubernetes Indexed Job's JOB_COMPLETION_INDEX of
+/// RELULAB_SHARD_COUNT is read whenever set (RELULAB_SHARD_COUNT is the
+/// request). Empty when not asked or outside such a job; throws
+/// std::invalid_argument when asked but the environment is missing, or the
+/// index is outside [0, count).
+std::optional<Shard> shard_from_environment(bool slurm_requested);
 
 /// A trial's expected cost, for balancing: (epochs + 1) x training examples
 /// x a model factor (8 for the CNN). Only ratios matter.

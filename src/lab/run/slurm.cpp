@@ -3,7 +3,9 @@
 #include "lab/run/slurm.h"
 
 
+#include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -36,7 +38,32 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
+// A value that goes into an "#SBATCH --x=value" line: a newline would start
+// a directive of its own, so only the characters Slurm's syntax needs pass.
+void check_sbatch_value(const std::string& option, const std::string& value, const std::string& allowed,
+                        const std::string& example) {
+  if (value.empty() || value.find_first_not_of(allowed) != std::string::npos) {
+    throw std::invalid_argument("--" + option + " '" + value + "': use only " + example);
+  }
+}
+
 }  // namespace
+
+void check_slurm_options(const SlurmOptions& slurm, const std::string& results_dir) {
+  const std::string digits = "0123456789";
+  check_sbatch_value("time", slurm.time, digits + ":-", "digits, ':' and '-' (e.g. 01:00:00 or 1-12:00:00)");
+  if (!slurm.partition.empty()) {
+    check_sbatch_value("partition", slurm.partition,
+                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" + digits + "_-.,",
+                       "letters, digits, '_', '-', '.' and ',' (a partition name or a list)");
+  }
+  for (const char c : results_dir) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      throw std::invalid_argument("the results folder's path contains a control character (a newline "
+                                  "would inject an #SBATCH directive): choose another --out");
+    }
+  }
+}
 
 int max_array_size(int fallback) {
   const auto [text, status] = capture("scontrol show config 2>/dev/null");
@@ -54,25 +81,27 @@ int max_array_size(int fallback) {
 
 int submit_to_slurm(const Sweep& sweep, const RunOptions& run, const SlurmOptions& slurm) {
   const std::string dir = fs::absolute(output_dir(sweep, run)).string();
+  check_slurm_options(slurm, dir);
   fs::create_directories(fs::path(dir) / "trials");
   write_file_atomically((fs::path(dir) / "sweep.effective.yaml").string(), sweep.effective_yaml());
 
   std::vector<const Trial*> pending;
   for (const int64_t i : selected_trials(sweep, run)) {
     const auto status = trial_record_status(dir, sweep.trials[i]);
-    if (status.empty() || status == "failed") pending.push_back(&sweep.trials[i]);
+    if (status.empty() || is_error_status(status)) pending.push_back(&sweep.trials[i]);
   }
   if (pending.empty()) {
     std::cout << "every trial of '" << sweep.name << "' already has a result in " << dir
               << ": nothing to submit (relulab merge " << dir << " combines them)\n";
     return 0;
   }
-  // Array indices run 0..tasks-1 and must stay below MaxArraySize.
-  const int limit = max_array_size(1001);
+  // Array indices run 0..tasks-1 and must stay below MaxArraySize (at least
+  // one task, even with MaxArraySize=1, which used to divide by zero).
+  const int64_t max_tasks = std::max(1, max_array_size(1001) - 1);
   int64_t chunk = std::max(1, slurm.array_chunk);
   int64_t tasks = (static_cast<int64_t>(pending.size()) + chunk - 1) / chunk;
-  if (tasks > limit - 1) {
-    chunk = (static_cast<int64_t>(pending.size()) + limit - 2) / (limit - 1);
+  if (tasks > max_tasks) {
+    chunk = (static_cast<int64_t>(pending.size()) + max_tasks - 1) / max_tasks;
     tasks = (static_cast<int64_t>(pending.size()) + chunk - 1) / chunk;
   }
 
@@ -86,10 +115,15 @@ int submit_to_slurm(const Sweep& sweep, const RunOptions& run, const SlurmOption
   for (const Trial* t : pending) ids += t->id + "\n";
   write_file_atomically((job_dir / "pending.txt").string(), ids);
 
+  // Tasks read this copy, not the live file: editing it after submission
+  // must not change (or break) the queued tasks.
+  const fs::path sweep_copy = job_dir / "sweep.yaml";
+  write_file_atomically(sweep_copy.string(), sweep.source);
   std::ostringstream cmd;
-  cmd << quote(slurm.relulab_path) << " sweep " << quote(fs::absolute(run.sweep_file).string())
+  cmd << quote(slurm.relulab_path) << " sweep " << quote(sweep_copy.string())
       << " --out " << quote(dir) << " --only-ids " << quote((job_dir / "pending.txt").string())
-      << " --retry-failed --jobs " << slurm.cpus_per_task;
+      << " --retry-failed --shard-from-environment --jobs " << slurm.cpus_per_task;
+  if (run.trial_timeout > 0) cmd << " --trial-timeout " << run.trial_timeout;
   for (const auto& o : run.overrides) cmd << " --set " << quote(o);
 
   std::ostringstream script;

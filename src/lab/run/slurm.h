@@ -18,6 +18,11 @@ struct SlurmOptions {
   std::string relulab_path;     // this executable, absolute
 };
 
+/// Refuses option values that would change the job script's meaning (a
+/// newline in --time, --partition or the results path starts a directive of
+/// its own). Throws std::invalid_argument.
+void check_slurm_options(const SlurmOptions& slurm, const std::string& results_dir);
+
 /// Writes DIR/slurm/<stamp>/{pending.txt,submit.sbatch} for the trials that
 /// have no result or failed, and submits the script with sbatch (which
 /// returns at once). Each array task runs `relulab sweep FILE --only-ids

@@ -37,7 +37,7 @@ struct LayerRecord {
 };
 
 struct TrialResult {
-  std::string status = "ok";  // ok | diverged | failed
+  std::string status = "ok";  // ok | diverged | failed | timeout (see is_error_status)
   std::string message;
   int64_t diverged_step = -1;
   double last_finite_loss = kNaN;
@@ -52,6 +52,13 @@ struct TrialResult {
   std::vector<EpochRecord> epochs;
   std::vector<LayerRecord> layers;
 };
+
+/// "failed" (an error, a crashed worker) and "timeout" (stopped after
+/// --trial-timeout): no result, rerun by --retry-failed, and never recorded
+/// over a result (Note [Records are never downgraded]).
+inline bool is_error_status(const std::string& status) {
+  return status == "failed" || status == "timeout";
+}
 
 }  // namespace lab
 }  // namespace relulab
