@@ -259,3 +259,42 @@ def test_a_trial_past_its_timeout_is_stopped_and_recorded_as_timeout(tmp_path):
     again = run("sweep", sweep, "--jobs", 2, "--out", out, "--trial-timeout", 1, "--retry-failed",
                 timeout=120)
     assert "0 already done, 8 to run" in again.stdout + again.stderr
+
+
+def test_kill_9_of_one_worker_loses_only_its_trial_and_status_reads_throughout(tmp_path):
+    sweep = write_sweep(tmp_path, epochs=6)
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    assert run("sweep", sweep, "--jobs", 2, "--out", reference).returncode == 0
+    proc = subprocess.Popen([BIN, "sweep", str(sweep), "--jobs", "2", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    workers = []
+    while time.time() < deadline and not workers:
+        if list(out.glob("trials/.running-*")):
+            workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                     text=True).stdout.split()
+        time.sleep(0.02)
+    assert workers, "no worker seen"
+    os.kill(int(workers[0]), signal.SIGKILL)
+    while proc.poll() is None:  # status only reads: it works while the sweep writes
+        s = run("status", out)
+        assert s.returncode == 0, s.stderr
+        time.sleep(0.1)
+    stdout, stderr = proc.communicate()
+    trials = pd.read_csv(out / "trials.csv")
+    assert trials.trial_id.is_unique and len(trials) == 8
+    assert (trials.status == "failed").sum() <= 1  # at most the killed worker's trial
+    assert trials.message.fillna("").str.contains("killed by signal 9").sum() == (trials.status == "failed").sum()
+    rerun = run("sweep", sweep, "--jobs", 2, "--out", out, "--retry-failed")
+    assert rerun.returncode == 0, rerun.stderr
+    assert_same_results(results(reference), results(out))
+
+
+def test_meta_json_is_valid_json_whatever_the_paths_hold(tmp_path):
+    import json
+    sweep = write_sweep(tmp_path, epochs=1)
+    out = tmp_path / 'odd "name"\twith\\backslash'
+    p = run("sweep", sweep, "--jobs", 2, "--out", out, "--set", "train.lr=0.07")
+    assert p.returncode == 0, p.stderr
+    meta = json.loads((out / "meta.json").read_text())
+    assert str(out) in meta["command"] and meta["trials"] == 8 and meta["finished"]

@@ -48,6 +48,7 @@
 #include "lab/output/csv.h"
 #include "lab/output/provenance.h"
 #include "lab/output/results_lock.h"
+#include "lab/output/run_metadata.h"
 #include "lab/output/trial_records.h"
 #include "lab/run/log.h"
 #include "lab/run/summary.h"
@@ -78,40 +79,6 @@ void install_signal_handlers() {
 void set_blas_threads(int threads) {
   using SetThreads = void (*)(int);
   if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
-}
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-void write_meta(const std::string& dir, const Sweep& sweep, const RunOptions& options, int jobs,
-                const std::string& started, const std::string& finished) {
-  const auto& p = provenance();
-  std::ostringstream j;
-  j << "{\n"
-    << "  \"sweep\": \"" << json_escape(sweep.name) << "\",\n"
-    << "  \"sweep_file\": \"" << json_escape(sweep.file) << "\",\n"
-    << "  \"command\": \"" << json_escape(options.command_line) << "\",\n"
-    << "  \"trials\": " << sweep.trials.size() << ",\n"
-    << "  \"jobs\": " << jobs << ",\n"
-    << "  \"host\": \"" << json_escape(p.host) << "\",\n"
-    << "  \"relulab_version\": \"" << p.relulab_version << "\",\n"
-    << "  \"git_commit\": \"" << p.git_commit << "\",\n"
-    << "  \"libtorch_version\": \"" << p.libtorch_version << "\",\n"
-    << "  \"simd_target\": \"" << p.simd_target << "\",\n"
-    << "  \"started\": \"" << started << "\",\n"
-    << "  \"finished\": " << (finished.empty() ? "null" : "\"" + finished + "\"") << "\n"
-    << "}\n";
-  write_file_atomically((fs::path(dir) / "meta.json").string(), j.str());
 }
 
 struct Worker {
@@ -388,7 +355,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = static_cast<int>(std::min<int64_t>(options.jobs > 0 ? options.jobs : cores,
                                                       std::max<size_t>(1, pending.size())));
-  write_meta(out, sweep, options, jobs, started, "");
+  write_run_metadata(out, sweep, {options.command_line, jobs, started, ""});
   const std::vector<int64_t>* only = (shard.active() || !options.only_ids_file.empty()) ? &mine : nullptr;
   const auto before = merge_trial_records(dir, sweep, out, only);
   if (before.stale > 0 && !shard.active()) {
@@ -543,12 +510,12 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     const auto report = merge_trial_records(dir, sweep, out, only);
     log::warn("interrupted: ", report.present, " of ", total, " trials have results in ", dir,
               "; run the same command again to resume (finished trials are kept and skipped)");
-    write_meta(out, sweep, options, jobs, started, "");
+    write_run_metadata(out, sweep, {options.command_line, jobs, started, ""});
     return 130;
   }
 
   const auto report = merge_trial_records(dir, sweep, out, only);
-  write_meta(out, sweep, options, jobs, started, utc_now());
+  write_run_metadata(out, sweep, {options.command_line, jobs, started, utc_now()});
   std::cout << "\nSummary of " << out << "/trials.csv (best configuration per activation; mean "
             << "and 95% CI over seeds):\n"
             << format_summary(summarise(read_csv((fs::path(out) / "trials.csv").string())));
