@@ -320,6 +320,16 @@ TEST(SweepErrorTest, ActivationParametersMustBeFinite) {
             std::string::npos);
 }
 
+// Found by fuzzing (tests/fuzz/corpus/sweep/regression-log-not-a-bool.yaml):
+// a bad 'log:' escaped as YAML::BadConversion instead of a ConfigError.
+TEST(SweepErrorTest, RangeFlagsMustBeBooleans) {
+  const std::string head = "name: r\nmethod: random\ncount: 2\nbase: {data: {dataset: spirals}}\n"
+                           "parameters:\n  train.lr: {min: 0.001, max: 0.1, ";
+  EXPECT_NE(error_of(head + "log: prue}\n").find(":6:41: key 'train.lr': log must be true or false, got prue"),
+            std::string::npos) << error_of(head + "log: prue}\n");
+  EXPECT_NE(error_of(head + "integer: [1]}\n").find("integer must be true or false"), std::string::npos);
+}
+
 TEST(SchemaTest, EveryKeyIsDocumented) {
   std::ifstream in(std::string(RELULAB_SOURCE_DIR) + "/docs/config.md");
   ASSERT_TRUE(in) << "docs/config.md is missing";
