@@ -27,7 +27,10 @@ file(RENAME "${prefix}" "${moved}")
 
 set(configure_args -DCMAKE_BUILD_TYPE=Release)
 if(CUDA_COMPILER)
-  list(APPEND configure_args "-DCMAKE_CUDA_COMPILER=${CUDA_COMPILER}")
+  # A CUDA LibTorch probes the GPU to pick architectures unless told; on a
+  # machine without one (CI) that probe is a CUDA try_run, which CMake < 3.26
+  # cannot even configure in C++20. A consumer names its architectures.
+  list(APPEND configure_args "-DCMAKE_CUDA_COMPILER=${CUDA_COMPILER}" "-DTORCH_CUDA_ARCH_LIST=9.0+PTX")
 endif()
 if(CXX_STANDARD)
   list(APPEND configure_args "-DCMAKE_CXX_STANDARD=${CXX_STANDARD}")

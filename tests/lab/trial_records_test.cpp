@@ -186,6 +186,24 @@ TEST(TrialRecordsTest, ACorruptRecordIsMovedAsideSoItsTrialRunsAgain) {
   EXPECT_EQ(report.stale, 0);  // what was moved aside is not a stale record
 }
 
+TEST(AtomicWriteTest, APlantedSymlinkAtTheTemporaryNameIsNotFollowed) {
+  const auto dir = fs::path(::testing::TempDir()) / ("atomic_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto victim = dir / "victim.txt";
+  std::ofstream(victim) << "precious";
+  const auto path = dir / "trials.csv";
+  // Someone who can guess the temporary's name (host and pid) links it to a
+  // file of theirs: the write must go to a fresh file, never through the link.
+  fs::create_symlink(victim, path.string() + ".tmp." + unique_suffix());
+  write_file_atomically(path.string(), "a,b\n1,2\n");
+  std::ifstream in(victim);
+  const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(kept, "precious");
+  EXPECT_EQ(read_csv(path.string()).size(), 2u);
+  EXPECT_FALSE(fs::is_symlink(path));
+}
+
 TEST(TrialRecordsTest, StaleRecordsFromAnEditedSweepAreLeftOut) {
   auto f = make_fixture("stale");
   write_trial_record(f.dir, f.sweep, f.sweep.trials[0], result_with(0.5));
