@@ -39,6 +39,18 @@ def run(*args, **kwargs):
     return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, **kwargs)
 
 
+def records(out):
+    """The finished trial folders of a results folder (not temporaries)."""
+    trials = out / "trials"
+    return [d for d in trials.iterdir() if not d.name.startswith(".")] if trials.exists() else []
+
+
+def wait_for_records(out, n, seconds=60):
+    deadline = time.time() + seconds
+    while len(records(out)) < n and time.time() < deadline:
+        time.sleep(0.01)
+
+
 def test_bad_sweep_exits_2_names_the_place_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nbase:\n  train: {lr: 0.1, epoch: 3}\n")
@@ -87,16 +99,10 @@ def test_kill_9_then_rerun_gives_every_trial_once_with_the_same_metrics(tmp_path
     proc = subprocess.Popen([BIN, "sweep", str(sweep), "--jobs", "2", "--out", str(crashed)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        done = [d for d in (crashed / "trials").glob("*") if not d.name.startswith(".")] \
-            if (crashed / "trials").exists() else []
-        if len(done) >= 2:
-            break
-        time.sleep(0.01)
+    wait_for_records(crashed, 2)
     os.killpg(proc.pid, signal.SIGKILL)  # the runner and its workers, mid-run
     proc.wait()
-    partial = len([d for d in (crashed / "trials").glob("*") if not d.name.startswith(".")])
+    partial = len(records(crashed))
     assert 2 <= partial < 8, "the kill should land mid-sweep"
     rerun = run("sweep", sweep, "--jobs", 2, "--out", crashed)
     assert rerun.returncode == 0, rerun.stderr
@@ -198,18 +204,11 @@ def test_sigterm_to_the_whole_job_as_slurm_sends_it_records_no_failure(tmp_path)
     proc = subprocess.Popen([BIN, "sweep", str(sweep), "--jobs", "2", "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        done = [d for d in (out / "trials").glob("*") if not d.name.startswith(".")] \
-            if (out / "trials").exists() else []
-        if len(done) >= 1:
-            break
-        time.sleep(0.01)
+    wait_for_records(out, 1)
     os.killpg(proc.pid, signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stdout + stderr
-    statuses = [pd.read_csv(d / "trial.csv").status.iloc[0]
-                for d in (out / "trials").glob("*") if not d.name.startswith(".")]
+    statuses = [pd.read_csv(d / "trial.csv").status.iloc[0] for d in records(out)]
     assert "failed" not in statuses
     rerun = run("sweep", sweep, "--jobs", 2, "--out", out)
     assert rerun.returncode == 0, rerun.stderr
@@ -325,3 +324,28 @@ def test_merge_while_array_tasks_write_loses_nothing(tmp_path):
     assert run("merge", out).returncode == 0
     assert run("sweep", sweep, "--jobs", 2, "--out", single).returncode == 0
     assert_same_results(results(single), results(out))
+
+
+def test_workers_die_with_their_runner(tmp_path):
+    """kill -9 of the runner alone (an OOM kill, a node agent): its workers
+    must not go on writing into the folder (PR_SET_PDEATHSIG)."""
+    sweep = write_sweep(tmp_path, epochs=200)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([BIN, "sweep", str(sweep), "--jobs", "2", "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    workers = []
+    while time.time() < deadline and len(workers) < 2:
+        workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                 text=True).stdout.split()
+        time.sleep(0.05)
+    assert len(workers) == 2
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 10
+    alive = workers
+    while alive and time.time() < deadline:
+        alive = [w for w in workers if os.path.exists(f"/proc/{w}")
+                 and "Z" not in open(f"/proc/{w}/stat").read().split()[2]]
+        time.sleep(0.05)
+    assert not alive, f"workers {alive} outlived their runner"
