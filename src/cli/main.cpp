@@ -137,12 +137,11 @@ int sweep_command(int argc, char** argv, const char* name) {
       return 2;
     }
     try {
-      relulab::lab::check_slurm_options(slurm, relulab::lab::output_dir(sweep, run));
+      return relulab::lab::submit_to_slurm(sweep, run, slurm);  // checks its options first
     } catch (const std::invalid_argument& e) {
       std::cerr << "relulab slurm: " << e.what() << "\n";
       return 2;
     }
-    return relulab::lab::submit_to_slurm(sweep, run, slurm);
   }
   if (command == "validate" || parsed.count("dry-run")) {
     std::cout << run.sweep_file << ": valid; sweep '" << sweep.name << "' has " << sweep.trials.size()

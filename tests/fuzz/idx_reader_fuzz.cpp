@@ -4,21 +4,15 @@
 // -rss_limit_mb or a hang is a bug. Built with RELULAB_FUZZ=ON; run by
 // scripts/sanitize.
 
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
+#include "fuzz_input_file.h"
 #include "lab/data/idx_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = "/tmp/relulab_fuzz_idx_" + std::to_string(::getpid()) + ".gz";
-  if (FILE* f = std::fopen(path.c_str(), "wb")) {
-    std::fwrite(data, 1, size, f);
-    std::fclose(f);
-  }
+  const std::string& path = relulab::fuzz::write_input("idx", ".gz", data, size);
   try {
     relulab::lab::read_idx_gz(path);
   } catch (const std::runtime_error&) {

@@ -3,12 +3,10 @@
 // another exception, a crash, a sanitizer report, a hang -- is a bug.
 // Built with RELULAB_FUZZ=ON (clang); run by scripts/sanitize.
 
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstdio>
 #include <string>
 
+#include "fuzz_input_file.h"
 #include "lab/config/config_error.h"
 #include "lab/config/sweep.h"
 
@@ -17,11 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // max_trials is the explicit "I mean it" for huge sweeps: an input that
   // raises it may legitimately take minutes, which is not a bug.
   if (text.find("max_trials") != std::string::npos) return 0;
-  static const std::string path = "/tmp/relulab_fuzz_sweep_" + std::to_string(::getpid()) + ".yaml";
-  if (FILE* f = std::fopen(path.c_str(), "wb")) {
-    std::fwrite(data, 1, size, f);
-    std::fclose(f);
-  }
+  const std::string& path = relulab::fuzz::write_input("sweep", ".yaml", data, size);
   try {
     relulab::lab::load_sweep(path);
   } catch (const relulab::lab::ConfigError&) {

@@ -291,8 +291,11 @@ bool writer_is_gone(const std::string& suffix) {
   const std::string host = suffix.substr(0, dash);
   const std::string pid_text = suffix.substr(dash + 1);
   if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) return false;
-  char this_host[256] = {0};
-  ::gethostname(this_host, sizeof(this_host) - 1);
+  static const std::string this_host = [] {
+    char name[256] = {0};
+    ::gethostname(name, sizeof(name) - 1);
+    return std::string(name);
+  }();
   if (host != this_host) return false;
   const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
   return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
