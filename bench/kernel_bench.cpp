@@ -37,6 +37,10 @@
 #include <stdexcept>
 
 #include "relulab/relulab.h"
+
+#include <ATen/core/dispatch/Dispatcher.h>
+
+#include "ops/op_descriptions.h"
 #include "ops/cpu/kernels.h"
 
 namespace relulab {
@@ -70,18 +74,21 @@ double streams(Direction d) {
 }
 
 // The targets at 4M elements, 1 thread, as a multiple of copy_ time
-// scaled to the same bytes (ratio_to_copy): 1.2 for the ReLU family, 2x that
-// for transcendental ops.
+// scaled to the same bytes (ratio_to_copy): 1.2 for the ReLU family (the
+// ops that agree with LibTorch bit for bit, prelu and rrelu: no
+// transcendental maths), 2x that for the others.
 double target_ratio(const std::string& op) {
-  static const std::vector<std::string> transcendental = {
-      "gelu", "gelu_tanh", "tanh", "sigmoid", "elu", "selu", "silu"};
-  return std::find(transcendental.begin(), transcendental.end(), op) != transcendental.end()
-             ? 2.4
-             : 1.2;
+  bool transcendental = op == "gelu" || op == "gelu_tanh";
+  activations::for_each_activation([&](auto activation) {
+    if (op == activation.name) transcendental = activation.agreement != activations::Agreement::Bitwise;
+  });
+  return transcendental ? 2.4 : 1.2;
 }
 
 struct Inputs {
-  at::Tensor x, grad, y_relu, y_sigmoid, y_tanh, weight_shared, weight_channels, noise;
+  at::Tensor x, grad, weight_shared, weight_channels, noise;
+  /// LibTorch's output for each registry op whose backward reads it.
+  std::map<std::string, at::Tensor> outputs;
 };
 
 // One op: forward and backward for relulab and LibTorch.
@@ -113,21 +120,75 @@ at::Tensor torch_prelu_input_grad(const at::Tensor& grad, const at::Tensor& x, c
 #endif
 }
 
+// LibTorch's backward of the registry ops whose ATen backward does not take
+// (grad_output, saved, scalars...) as ours does; the others are found by name.
+at::Tensor aten_backward_adapter(const std::string& op, const at::Tensor& grad, const at::Tensor& saved) {
+  if (op == "relu") return at::threshold_backward(grad, saved, 0);
+  if (op == "leaky_relu") return at::leaky_relu_backward(grad, saved, 0.01, false);
+  if (op == "elu") return at::elu_backward(grad, 1.0, 1.0, 1.0, false, saved);
+  if (op == "selu") {
+    return at::elu_backward(grad, activations::kSeluAlpha, activations::kSeluScale, 1.0, false, saved);
+  }
+  return at::Tensor();
+}
+
+template <typename Signature>
+c10::TypedOperatorHandle<Signature> operator_handle(const std::string& name) {
+  return c10::Dispatcher::singleton().findSchemaOrThrow(name.c_str(), "").typed<Signature>();
+}
+
+template <std::size_t>
+using ScalarArg = const at::Scalar&;
+
+// A registry activation (relulab/activations.h) at its default scalars,
+// ours and LibTorch's: relulab::<op> against aten::<op> of the same schema.
+template <class A, class Indices = std::make_index_sequence<A::num_params>>
+struct RegistryCalls;
+template <class A, std::size_t... I>
+struct RegistryCalls<A, std::index_sequence<I...>> {
+  static at::Tensor ours_forward(const at::Tensor& x) {
+    static const auto op = operator_handle<at::Tensor(const at::Tensor&, ops::Double<I>...)>(
+        std::string("relulab::") + A::name);
+    return op.call(x, A::params[I].default_value...);
+  }
+  static at::Tensor ours_backward(const at::Tensor& grad, const at::Tensor& saved) {
+    static const auto op =
+        operator_handle<at::Tensor(const at::Tensor&, const at::Tensor&, ops::Double<I>...)>(
+            std::string("relulab::") + A::name + "_backward");
+    return op.call(grad, saved, A::params[I].default_value...);
+  }
+  static at::Tensor torch_forward(const at::Tensor& x) {
+    static const auto op = operator_handle<at::Tensor(const at::Tensor&, ScalarArg<I>...)>(
+        std::string("aten::") + A::name);
+    return op.call(x, at::Scalar(A::params[I].default_value)...);
+  }
+  static at::Tensor torch_backward(const at::Tensor& grad, const at::Tensor& saved) {
+    const at::Tensor adapted = aten_backward_adapter(A::name, grad, saved);
+    if (adapted.defined()) return adapted;
+    static const auto op =
+        operator_handle<at::Tensor(const at::Tensor&, const at::Tensor&, ScalarArg<I>...)>(
+            std::string("aten::") + A::name + "_backward");
+    return op.call(grad, saved, at::Scalar(A::params[I].default_value)...);
+  }
+  static const at::Tensor& saved(const Inputs& in) {
+    return A::saves == activations::Saves::Output ? in.outputs.at(A::name) : in.x;
+  }
+  static BenchOp row() {
+    return {A::name,
+            [](const Inputs& in) { return ours_forward(in.x); },
+            [](const Inputs& in) { return torch_forward(in.x); },
+            [](const Inputs& in) { return ours_backward(in.grad, saved(in)); },
+            [](const Inputs& in) { return torch_backward(in.grad, saved(in)); },
+            [](const at::Tensor& x, const Inputs&) { return ours_forward(x); },
+            [](const at::Tensor& x, const Inputs&) { return torch_forward(x); }};
+  }
+};
+
 std::vector<BenchOp> bench_ops() {
-  const double selu_alpha = ops::kSeluAlpha, selu_scale = ops::kSeluScale;
-  std::vector<BenchOp> list = {
-      {"relu", [](const Inputs& in) { return ops::relu(in.x); },
-       [](const Inputs& in) { return torch::relu(in.x); },
-       [](const Inputs& in) { return ops::relu_backward(in.grad, in.y_relu); },
-       [](const Inputs& in) { return at::threshold_backward(in.grad, in.y_relu, 0); },
-       [](const at::Tensor& x, const Inputs&) { return ops::relu(x); },
-       [](const at::Tensor& x, const Inputs&) { return torch::relu(x); }},
-      {"leaky_relu", [](const Inputs& in) { return ops::leaky_relu(in.x, 0.01); },
-       [](const Inputs& in) { return at::leaky_relu(in.x, 0.01); },
-       [](const Inputs& in) { return ops::leaky_relu_backward(in.grad, in.x, 0.01); },
-       [](const Inputs& in) { return at::leaky_relu_backward(in.grad, in.x, 0.01, false); },
-       [](const at::Tensor& x, const Inputs&) { return ops::leaky_relu(x, 0.01); },
-       [](const at::Tensor& x, const Inputs&) { return at::leaky_relu(x, 0.01); }},
+  std::vector<BenchOp> list;
+  activations::for_each_activation(
+      [&list](auto activation) { list.push_back(RegistryCalls<decltype(activation)>::row()); });
+  std::vector<BenchOp> hand_written = {
       {"prelu_shared", [](const Inputs& in) { return ops::prelu(in.x, in.weight_shared); },
        [](const Inputs& in) { return torch::prelu(in.x, in.weight_shared); },
        [](const Inputs& in) { return std::get<0>(ops::prelu_backward(in.grad, in.x, in.weight_shared)); },
@@ -152,38 +213,6 @@ std::vector<BenchOp> bench_ops() {
        [](const Inputs& in) { return at::gelu_backward(in.grad, in.x, "tanh"); },
        [](const at::Tensor& x, const Inputs&) { return ops::gelu(x, "tanh"); },
        [](const at::Tensor& x, const Inputs&) { return torch::gelu(x, "tanh"); }},
-      {"sigmoid", [](const Inputs& in) { return ops::sigmoid(in.x); },
-       [](const Inputs& in) { return torch::sigmoid(in.x); },
-       [](const Inputs& in) { return ops::sigmoid_backward(in.grad, in.y_sigmoid); },
-       [](const Inputs& in) { return at::sigmoid_backward(in.grad, in.y_sigmoid); },
-       [](const at::Tensor& x, const Inputs&) { return ops::sigmoid(x); },
-       [](const at::Tensor& x, const Inputs&) { return torch::sigmoid(x); }},
-      {"tanh", [](const Inputs& in) { return ops::tanh(in.x); },
-       [](const Inputs& in) { return torch::tanh(in.x); },
-       [](const Inputs& in) { return ops::tanh_backward(in.grad, in.y_tanh); },
-       [](const Inputs& in) { return at::tanh_backward(in.grad, in.y_tanh); },
-       [](const at::Tensor& x, const Inputs&) { return ops::tanh(x); },
-       [](const at::Tensor& x, const Inputs&) { return torch::tanh(x); }},
-      {"elu", [](const Inputs& in) { return ops::elu(in.x); },
-       [](const Inputs& in) { return torch::elu(in.x); },
-       [](const Inputs& in) { return ops::elu_backward(in.grad, in.x, 1.0, 1.0, 1.0); },
-       [](const Inputs& in) { return at::elu_backward(in.grad, 1.0, 1.0, 1.0, false, in.x); },
-       [](const at::Tensor& x, const Inputs&) { return ops::elu(x); },
-       [](const at::Tensor& x, const Inputs&) { return torch::elu(x); }},
-      {"selu", [](const Inputs& in) { return ops::selu(in.x); },
-       [](const Inputs& in) { return torch::selu(in.x); },
-       [](const Inputs& in) { return ops::selu_backward(in.grad, in.x); },
-       [=](const Inputs& in) {
-         return at::elu_backward(in.grad, selu_alpha, selu_scale, 1.0, false, in.x);
-       },
-       [](const at::Tensor& x, const Inputs&) { return ops::selu(x); },
-       [](const at::Tensor& x, const Inputs&) { return torch::selu(x); }},
-      {"silu", [](const Inputs& in) { return ops::silu(in.x); },
-       [](const Inputs& in) { return torch::silu(in.x); },
-       [](const Inputs& in) { return ops::silu_backward(in.grad, in.x); },
-       [](const Inputs& in) { return at::silu_backward(in.grad, in.x); },
-       [](const at::Tensor& x, const Inputs&) { return ops::silu(x); },
-       [](const at::Tensor& x, const Inputs&) { return torch::silu(x); }},
       {"rrelu_eval", [](const Inputs& in) { return ops::rrelu(in.x, 0.125, 1.0 / 3, false); },
        [](const Inputs& in) { return torch::rrelu(in.x, 0.125, 1.0 / 3, false); },
        [](const Inputs& in) {
@@ -206,6 +235,7 @@ std::vector<BenchOp> bench_ops() {
        [](const at::Tensor& x, const Inputs&) { return torch::rrelu(x, 0.125, 1.0 / 3, true); },
        /*rng_bound=*/true},
   };
+  for (auto& op : hand_written) list.push_back(std::move(op));
   return list;
 }
 
@@ -350,9 +380,10 @@ Inputs make_inputs(const std::vector<int64_t>& shape, const torch::TensorOptions
   const auto x = torch::randn(shape);
   in.x = to(x);
   in.grad = to(torch::randn(shape));
-  in.y_relu = to(torch::relu(x));
-  in.y_sigmoid = to(torch::sigmoid(x));
-  in.y_tanh = to(torch::tanh(x));
+  activations::for_each_activation([&](auto activation) {
+    using A = decltype(activation);
+    if (A::saves == activations::Saves::Output) in.outputs[A::name] = to(RegistryCalls<A>::torch_forward(x));
+  });
   in.weight_shared = to(torch::full({1}, 0.25));
   in.weight_channels = to(torch::full({shape.size() > 1 ? shape[1] : 1}, 0.25));
   in.noise = std::get<1>(ops::rrelu_with_noise(in.x, 0.125, 1.0 / 3, true));

@@ -13,19 +13,26 @@
 #include <string>
 #include <tuple>
 
+#include "relulab/activations.h"
+
 namespace relulab {
 namespace ops {
 
-/// SELU's constants (Klambauer et al. 2017), as LibTorch uses them.
-constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
-constexpr double kSeluScale = 1.0507009873554804934193349852946;
+using activations::kSeluAlpha;
+using activations::kSeluScale;
 
-at::Tensor relu(const at::Tensor& self);
-at::Tensor relu_backward(const at::Tensor& grad_output, const at::Tensor& result);
-
-at::Tensor leaky_relu(const at::Tensor& self, double negative_slope = 0.01);
-at::Tensor leaky_relu_backward(const at::Tensor& grad_output,
-                               const at::Tensor& self, double negative_slope);
+// Every activation of the registry (relulab/activations.h), with its scalars
+// in the registry's order and defaults, e.g.
+//   at::Tensor softplus(const at::Tensor& self, double beta = 1.0, double threshold = 20.0);
+//   at::Tensor softplus_backward(const at::Tensor& grad_output, const at::Tensor& saved,
+//                                double beta, double threshold);
+// `saved` is the input or the output, per Note [What backward reads].
+#define RELULAB_DECLARE_OP(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
+  at::Tensor op(const at::Tensor& self PARAMS(RELULAB_PARAM_WITH_DEFAULT));                  \
+  at::Tensor op##_backward(const at::Tensor& grad_output,                                    \
+                           const at::Tensor& saved PARAMS(RELULAB_PARAM_DECLARATION));
+RELULAB_ACTIVATIONS(RELULAB_DECLARE_OP)
+#undef RELULAB_DECLARE_OP
 
 /// weight has one element (shared slope) or one per channel, channels being
 /// dim 1 of self (self.dim() >= 2).
@@ -39,23 +46,6 @@ std::tuple<at::Tensor, at::Tensor> prelu_backward(const at::Tensor& grad_output,
 at::Tensor gelu(const at::Tensor& self, const std::string& approximate = "none");
 at::Tensor gelu_backward(const at::Tensor& grad_output, const at::Tensor& self,
                          const std::string& approximate = "none");
-
-at::Tensor sigmoid(const at::Tensor& self);
-at::Tensor sigmoid_backward(const at::Tensor& grad_output, const at::Tensor& result);
-
-at::Tensor tanh(const at::Tensor& self);
-at::Tensor tanh_backward(const at::Tensor& grad_output, const at::Tensor& result);
-
-at::Tensor elu(const at::Tensor& self, double alpha = 1.0, double scale = 1.0,
-               double input_scale = 1.0);
-at::Tensor elu_backward(const at::Tensor& grad_output, const at::Tensor& self,
-                        double alpha, double scale, double input_scale);
-
-at::Tensor selu(const at::Tensor& self);
-at::Tensor selu_backward(const at::Tensor& grad_output, const at::Tensor& self);
-
-at::Tensor silu(const at::Tensor& self);
-at::Tensor silu_backward(const at::Tensor& grad_output, const at::Tensor& self);
 
 /// Randomised leaky ReLU (Xu et al. 2015). In training each non-positive
 /// element gets its own slope drawn from U(lower, upper); in eval the slope is

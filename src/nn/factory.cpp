@@ -77,27 +77,58 @@ class ParamReader {
   const ActivationParams& params_;
 };
 
+// LibTorch's calculate_gain for an activation's parameters; see ActivationGain.
+double gain_of(activations::ActivationGain gain, double leaky_slope) {
+  switch (gain) {
+    case activations::ActivationGain::Tanh: return 5.0 / 3.0;
+    case activations::ActivationGain::One: return 1.0;
+    case activations::ActivationGain::Selu: return 3.0 / 4.0;
+    case activations::ActivationGain::LeakyRelu:
+      return std::sqrt(2.0 / (1.0 + leaky_slope * leaky_slope));
+    case activations::ActivationGain::Relu: break;
+  }
+  return std::sqrt(2.0);
+}
+
 struct Entry {
   std::vector<std::string> params;
   std::function<torch::nn::AnyModule(const ParamReader&)> build;
+  std::function<double(const ParamReader&)> gain;
 };
+
+// The make_activation entry of one registry activation: its scalars and
+// `inplace` as parameters, over the defaults of its Options.
+template <class Activation, class Options, class Module>
+Entry registry_entry(Options (*read_options)(const ParamReader&)) {
+  Entry entry;
+  for (const auto& p : Activation::params) entry.params.push_back(p.name);
+  if (Activation::inplace != activations::Inplace::NoInplace) entry.params.push_back("inplace");
+  entry.build = [read_options](const ParamReader& p) {
+    return torch::nn::AnyModule(Module(read_options(p)));
+  };
+  entry.gain = [](const ParamReader& p) {
+    const double first_param = Activation::num_params > 0
+                                   ? p.number(Activation::params[0].name, Activation::params[0].default_value)
+                                   : 0.0;
+    return gain_of(Activation::gain, first_param);
+  };
+  return entry;
+}
+
+#define RELULAB_READ_OPTION(name, value, kind, meaning) options.name(p.number(#name, options.name()));
+#define RELULAB_READ_INPLACE_WithInplace options.inplace(p.flag("inplace", options.inplace()));
+#define RELULAB_READ_INPLACE_InplaceOnly RELULAB_READ_INPLACE_WithInplace
+#define RELULAB_READ_INPLACE_NoInplace
+#define RELULAB_FACTORY_ENTRY(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
+  {#op, registry_entry<activations::Module, Module##Options, Module>(                           \
+            [](const ParamReader& p) {                                                          \
+              Module##Options options;                                                          \
+              PARAMS(RELULAB_READ_OPTION) RELULAB_READ_INPLACE_##Inplace return options;        \
+            })},
 
 const std::map<std::string, Entry>& registry() {
   static const std::map<std::string, Entry> table = {
-      {"relu",
-       {{"inplace"},
-        [](const ParamReader& p) {
-          return torch::nn::AnyModule(ReLU(ReLUOptions(p.flag("inplace", false))));
-        }}},
-      {"leaky_relu",
-       {{"negative_slope", "inplace"},
-        [](const ParamReader& p) {
-          const LeakyReLUOptions defaults;
-          return torch::nn::AnyModule(LeakyReLU(
-              LeakyReLUOptions()
-                  .negative_slope(p.number("negative_slope", defaults.negative_slope()))
-                  .inplace(p.flag("inplace", false))));
-        }}},
+      RELULAB_ACTIVATIONS(RELULAB_FACTORY_ENTRY)
       {"prelu",
        {{"num_parameters", "init"},
         [](const ParamReader& p) {
@@ -106,29 +137,18 @@ const std::map<std::string, Entry>& registry() {
               PReLUOptions()
                   .num_parameters(p.integer("num_parameters", defaults.num_parameters()))
                   .init(p.number("init", defaults.init()))));
+        },
+        // The slopes start at `init`: the leaky-ReLU gain of that slope.
+        [](const ParamReader& p) {
+          return gain_of(activations::ActivationGain::LeakyRelu, p.number("init", PReLUOptions().init()));
         }}},
       {"gelu",
        {{"approximate"},
         [](const ParamReader& p) {
           return torch::nn::AnyModule(
               GELU(GELUOptions().approximate(p.text("approximate", "none"))));
-        }}},
-      {"sigmoid",
-       {{}, [](const ParamReader&) { return torch::nn::AnyModule(Sigmoid()); }}},
-      {"tanh", {{}, [](const ParamReader&) { return torch::nn::AnyModule(Tanh()); }}},
-      {"elu",
-       {{"alpha", "inplace"},
-        [](const ParamReader& p) {
-          return torch::nn::AnyModule(ELU(ELUOptions()
-                                              .alpha(p.number("alpha", 1.0))
-                                              .inplace(p.flag("inplace", false))));
-        }}},
-      {"selu",
-       {{"inplace"},
-        [](const ParamReader& p) {
-          return torch::nn::AnyModule(SELU(SELUOptions(p.flag("inplace", false))));
-        }}},
-      {"silu", {{}, [](const ParamReader&) { return torch::nn::AnyModule(SiLU()); }}},
+        },
+        [](const ParamReader&) { return gain_of(activations::ActivationGain::Relu, 0.0); }}},
       {"rrelu",
        {{"lower", "upper", "inplace"},
         [](const ParamReader& p) {
@@ -138,10 +158,21 @@ const std::map<std::string, Entry>& registry() {
                         .lower(p.number("lower", defaults.lower()))
                         .upper(p.number("upper", defaults.upper()))
                         .inplace(p.flag("inplace", false))));
+        },
+        // The mean slope, which eval mode applies.
+        [](const ParamReader& p) {
+          const RReLUOptions defaults;
+          const double mean = (p.number("lower", defaults.lower()) + p.number("upper", defaults.upper())) / 2;
+          return gain_of(activations::ActivationGain::LeakyRelu, mean);
         }}},
   };
   return table;
 }
+#undef RELULAB_FACTORY_ENTRY
+#undef RELULAB_READ_INPLACE_NoInplace
+#undef RELULAB_READ_INPLACE_InplaceOnly
+#undef RELULAB_READ_INPLACE_WithInplace
+#undef RELULAB_READ_OPTION
 
 const Entry& lookup(const std::string& name) {
   const auto& table = registry();
@@ -159,8 +190,9 @@ std::vector<std::string> activation_names() {
   return names;  // std::map keeps them sorted
 }
 
-std::vector<std::string> activation_param_names(const std::string& name) {
-  return lookup(name).params;
+double activation_init_gain(const std::string& name, const ActivationParams& params) {
+  const Entry& entry = lookup(name);
+  return entry.gain(ParamReader(name, params, entry.params));
 }
 
 torch::nn::AnyModule make_activation(const std::string& name,

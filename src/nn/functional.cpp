@@ -20,14 +20,15 @@ at::Tensor maybe_inplace(at::Tensor& input, bool inplace, at::Tensor result) {
 
 }  // namespace
 
-at::Tensor relu(at::Tensor input, const ReLUFuncOptions& options) {
-  return maybe_inplace(input, options.inplace(), ops::relu(input));
-}
-
-at::Tensor leaky_relu(at::Tensor input, const LeakyReLUFuncOptions& options) {
-  return maybe_inplace(input, options.inplace(),
-                       ops::leaky_relu(input, options.negative_slope()));
-}
+#define RELULAB_OPTION_ARGUMENT(name, value, kind, meaning) , options.name()
+#define RELULAB_DEFINE_FUNCTION(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
+  at::Tensor op(at::Tensor input, const Module##FuncOptions& options) {                         \
+    return maybe_inplace(input, inplace_of(options),                             \
+                         ops::op(input PARAMS(RELULAB_OPTION_ARGUMENT)));                       \
+  }
+RELULAB_ACTIVATIONS(RELULAB_DEFINE_FUNCTION)
+#undef RELULAB_DEFINE_FUNCTION
+#undef RELULAB_OPTION_ARGUMENT
 
 at::Tensor prelu(const at::Tensor& input, const at::Tensor& weight) {
   return ops::prelu(input, weight);
@@ -36,22 +37,6 @@ at::Tensor prelu(const at::Tensor& input, const at::Tensor& weight) {
 at::Tensor gelu(const at::Tensor& input, const GELUFuncOptions& options) {
   return ops::gelu(input, options.approximate());
 }
-
-at::Tensor sigmoid(const at::Tensor& input) { return ops::sigmoid(input); }
-
-at::Tensor tanh(const at::Tensor& input) { return ops::tanh(input); }
-
-at::Tensor elu(at::Tensor input, const ELUFuncOptions& options) {
-  return maybe_inplace(input, options.inplace(),
-                       ops::elu(input, options.alpha(), /*scale=*/1.0,
-                                /*input_scale=*/1.0));
-}
-
-at::Tensor selu(at::Tensor input, const SELUFuncOptions& options) {
-  return maybe_inplace(input, options.inplace(), ops::selu(input));
-}
-
-at::Tensor silu(const at::Tensor& input) { return ops::silu(input); }
 
 at::Tensor rrelu(at::Tensor input, const RReLUFuncOptions& options) {
   return maybe_inplace(input, options.inplace(),

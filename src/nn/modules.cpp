@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "ops/checks.h"
 #include "relulab/nn/functional.h"
 
 namespace relulab {
@@ -12,29 +13,48 @@ namespace nn {
 
 namespace F = functional;
 
-ReLUImpl::ReLUImpl(const ReLUOptions& options_) : options(options_) {}
-at::Tensor ReLUImpl::forward(at::Tensor input) {
-  return F::relu(std::move(input), options);
-}
-void ReLUImpl::reset() {}
-void ReLUImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::ReLU(";
-  if (options.inplace()) stream << std::boolalpha << "inplace=true";
-  stream << ")";
-}
+namespace {
 
-LeakyReLUImpl::LeakyReLUImpl(const LeakyReLUOptions& options_)
-    : options(options_) {}
-at::Tensor LeakyReLUImpl::forward(at::Tensor input) {
-  return F::leaky_relu(std::move(input), options);
-}
-void LeakyReLUImpl::reset() {}
-void LeakyReLUImpl::pretty_print(std::ostream& stream) const {
-  stream << std::boolalpha
-         << "relulab::nn::LeakyReLU(negative_slope=" << options.negative_slope();
-  if (options.inplace()) stream << std::boolalpha << ", inplace=true";
-  stream << ")";
-}
+// "relulab::nn::Softplus(beta=1, threshold=20)", with ", inplace=true" when set.
+class ModulePrinter {
+ public:
+  ModulePrinter(std::ostream& stream, const char* module_name) : stream_(stream) {
+    stream_ << "relulab::nn::" << module_name << "(";
+  }
+  // LibTorch's own options are always shown, relulab's extensions when set.
+  void field(const char* name, double value, activations::ParamKind kind, double default_value) {
+    if (kind == activations::ParamKind::Extension && value == default_value) return;
+    stream_ << (first_ ? "" : ", ") << name << "=" << value;
+    first_ = false;
+  }
+  void inplace(bool value) {
+    if (value) stream_ << (first_ ? "" : ", ") << "inplace=true";
+  }
+  ~ModulePrinter() { stream_ << ")"; }
+
+ private:
+  std::ostream& stream_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+#define RELULAB_PRINT_FIELD(name, value, kind, meaning) \
+  printer.field(#name, options.name(), activations::ParamKind::kind, value);
+#define RELULAB_DEFINE_MODULE(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
+  Module##Impl::Module##Impl(const Module##Options& options_) : options(options_) { reset(); }  \
+  at::Tensor Module##Impl::forward(at::Tensor input) {                                        \
+    return F::op(std::move(input), options);                                                  \
+  }                                                                                           \
+  void Module##Impl::reset() {}                                                               \
+  void Module##Impl::pretty_print(std::ostream& stream) const {                               \
+    ModulePrinter printer(stream, #Module);                                                   \
+    PARAMS(RELULAB_PRINT_FIELD)                                                               \
+    printer.inplace(inplace_of(options));                                                     \
+  }
+RELULAB_ACTIVATIONS(RELULAB_DEFINE_MODULE)
+#undef RELULAB_DEFINE_MODULE
+#undef RELULAB_PRINT_FIELD
 
 PReLUImpl::PReLUImpl(const PReLUOptions& options_) : options(options_) {
   reset();
@@ -60,55 +80,9 @@ GELUImpl::GELUImpl(GELUOptions options_) : options(std::move(options_)) {
 at::Tensor GELUImpl::forward(const at::Tensor& input) {
   return F::gelu(input, options);
 }
-void GELUImpl::reset() {
-  TORCH_CHECK(options.approximate() == "none" || options.approximate() == "tanh",
-              "relulab::nn::GELU: approximate must be \"none\" or \"tanh\", "
-              "but got \"", options.approximate(), "\"");
-}
+void GELUImpl::reset() { checks::gelu_kind(options.approximate()); }
 void GELUImpl::pretty_print(std::ostream& stream) const {
   stream << "relulab::nn::GELU()";
-}
-
-at::Tensor SigmoidImpl::forward(const at::Tensor& input) {
-  return F::sigmoid(input);
-}
-void SigmoidImpl::reset() {}
-void SigmoidImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::Sigmoid()";
-}
-
-at::Tensor TanhImpl::forward(const at::Tensor& input) { return F::tanh(input); }
-void TanhImpl::reset() {}
-void TanhImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::Tanh()";
-}
-
-ELUImpl::ELUImpl(const ELUOptions& options_) : options(options_) {}
-at::Tensor ELUImpl::forward(at::Tensor input) {
-  return F::elu(std::move(input), options);
-}
-void ELUImpl::reset() {}
-void ELUImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::ELU(alpha=" << options.alpha();
-  if (options.inplace()) stream << std::boolalpha << ", inplace=true";
-  stream << ")";
-}
-
-SELUImpl::SELUImpl(const SELUOptions& options_) : options(options_) {}
-at::Tensor SELUImpl::forward(at::Tensor input) {
-  return F::selu(std::move(input), options);
-}
-void SELUImpl::reset() {}
-void SELUImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::SELU(";
-  if (options.inplace()) stream << std::boolalpha << "inplace=true";
-  stream << ")";
-}
-
-at::Tensor SiLUImpl::forward(const at::Tensor& input) { return F::silu(input); }
-void SiLUImpl::reset() {}
-void SiLUImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::SiLU()";
 }
 
 RReLUImpl::RReLUImpl(const RReLUOptions& options_) : options(options_) {
@@ -121,11 +95,7 @@ at::Tensor RReLUImpl::forward(at::Tensor input) {
                                         .training(is_training())
                                         .inplace(options.inplace()));
 }
-void RReLUImpl::reset() {
-  TORCH_CHECK(options.lower() <= options.upper(),
-              "relulab::nn::RReLU: expected lower <= upper, but got lower=",
-              options.lower(), " and upper=", options.upper());
-}
+void RReLUImpl::reset() { checks::rrelu_bounds(options.lower(), options.upper()); }
 void RReLUImpl::pretty_print(std::ostream& stream) const {
   stream << "relulab::nn::RReLU(lower=" << options.lower()
          << ", upper=" << options.upper();

@@ -1,13 +1,16 @@
 // Argument checks shared by every backend's launchers (cpu/launch.cpp,
-// cuda/launch.cu), so an operator rejects the same inputs with the same
-// message on every device. Only what does not depend on the device lives
+// cuda/launch.cu, through kernel_table.h) and the modules' reset(), so an
+// operator rejects the same inputs with the same message everywhere. Only what does not depend on the device lives
 // here; dtype support differs per backend and is checked there.
 #pragma once
 
 #include <ATen/core/Tensor.h>
 #include <c10/util/Exception.h>
+#include <c10/util/string_view.h>
 
 #include <algorithm>
+
+#include "relulab/activations.h"
 
 namespace relulab {
 namespace checks {
@@ -30,6 +33,14 @@ inline void same_device(const char* op_name, const at::Tensor& expected,
     TORCH_CHECK(t->device() == expected.device(), "relulab::", op_name, ": expected ", name,
                 " on ", expected.device(), " (the input's device), but it is on ", t->device());
   }
+}
+
+/// GELU's `approximate` string as its kernel.
+inline activations::Pointwise gelu_kind(c10::string_view approximate) {
+  if (approximate == "none") return activations::Pointwise::kGeluErf;
+  if (approximate == "tanh") return activations::Pointwise::kGeluTanh;
+  TORCH_CHECK(false, "relulab::gelu: approximate must be \"none\" or \"tanh\", but got \"",
+              approximate, "\"");
 }
 
 inline void rrelu_bounds(double lower, double upper) {

@@ -5,6 +5,7 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 
 #include "ops/cpu/kernels.h"
+#include "ops/op_descriptions.h"
 
 namespace relulab {
 namespace ops {
@@ -19,32 +20,28 @@ c10::TypedOperatorHandle<Signature> op(const char* name) {
       .typed<Signature>();
 }
 
-using Unary = at::Tensor(const at::Tensor&);
 using Binary = at::Tensor(const at::Tensor&, const at::Tensor&);
 
 }  // namespace
 
-at::Tensor relu(const at::Tensor& self) {
-  static const auto handle = op<Unary>("relulab::relu");
-  return handle.call(self);
-}
-at::Tensor relu_backward(const at::Tensor& grad_output, const at::Tensor& result) {
-  static const auto handle = op<Binary>("relulab::relu_backward");
-  return handle.call(grad_output, result);
-}
-
-at::Tensor leaky_relu(const at::Tensor& self, double negative_slope) {
-  static const auto handle =
-      op<at::Tensor(const at::Tensor&, double)>("relulab::leaky_relu");
-  return handle.call(self, negative_slope);
-}
-at::Tensor leaky_relu_backward(const at::Tensor& grad_output,
-                               const at::Tensor& self, double negative_slope) {
-  static const auto handle =
-      op<at::Tensor(const at::Tensor&, const at::Tensor&, double)>(
-          "relulab::leaky_relu_backward");
-  return handle.call(grad_output, self, negative_slope);
-}
+#define RELULAB_DEFINE_OP(Module, op_name, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
+  at::Tensor op_name(const at::Tensor& self PARAMS(RELULAB_PARAM_DECLARATION)) {                 \
+    static const auto handle =                                                                   \
+        op<at::Tensor(const at::Tensor& PARAMS(RELULAB_PARAM_TYPE))>(                            \
+            qualified_name<activations::Module>());                                              \
+    return handle.call(self PARAMS(RELULAB_PARAM_ARGUMENT));                                     \
+  }                                                                                              \
+  at::Tensor op_name##_backward(const at::Tensor& grad_output,                                   \
+                                const at::Tensor& saved PARAMS(RELULAB_PARAM_DECLARATION)) {     \
+    static const auto handle =                                                                   \
+        op<at::Tensor(const at::Tensor&, const at::Tensor& PARAMS(RELULAB_PARAM_TYPE))>(         \
+            qualified_backward_name<activations::Module>());                                     \
+    return handle.call(grad_output, saved PARAMS(RELULAB_PARAM_ARGUMENT));                       \
+  }
+#define RELULAB_PARAM_TYPE(name, value, kind, meaning) , double
+RELULAB_ACTIVATIONS(RELULAB_DEFINE_OP)
+#undef RELULAB_PARAM_TYPE
+#undef RELULAB_DEFINE_OP
 
 at::Tensor prelu(const at::Tensor& self, const at::Tensor& weight) {
   static const auto handle = op<Binary>("relulab::prelu");
@@ -71,56 +68,6 @@ at::Tensor gelu_backward(const at::Tensor& grad_output, const at::Tensor& self,
       op<at::Tensor(const at::Tensor&, const at::Tensor&, c10::string_view)>(
           "relulab::gelu_backward");
   return handle.call(grad_output, self, approximate);
-}
-
-at::Tensor sigmoid(const at::Tensor& self) {
-  static const auto handle = op<Unary>("relulab::sigmoid");
-  return handle.call(self);
-}
-at::Tensor sigmoid_backward(const at::Tensor& grad_output, const at::Tensor& result) {
-  static const auto handle = op<Binary>("relulab::sigmoid_backward");
-  return handle.call(grad_output, result);
-}
-
-at::Tensor tanh(const at::Tensor& self) {
-  static const auto handle = op<Unary>("relulab::tanh");
-  return handle.call(self);
-}
-at::Tensor tanh_backward(const at::Tensor& grad_output, const at::Tensor& result) {
-  static const auto handle = op<Binary>("relulab::tanh_backward");
-  return handle.call(grad_output, result);
-}
-
-at::Tensor elu(const at::Tensor& self, double alpha, double scale,
-               double input_scale) {
-  static const auto handle =
-      op<at::Tensor(const at::Tensor&, double, double, double)>("relulab::elu");
-  return handle.call(self, alpha, scale, input_scale);
-}
-at::Tensor elu_backward(const at::Tensor& grad_output, const at::Tensor& self,
-                        double alpha, double scale, double input_scale) {
-  static const auto handle =
-      op<at::Tensor(const at::Tensor&, const at::Tensor&, double, double, double)>(
-          "relulab::elu_backward");
-  return handle.call(grad_output, self, alpha, scale, input_scale);
-}
-
-at::Tensor selu(const at::Tensor& self) {
-  static const auto handle = op<Unary>("relulab::selu");
-  return handle.call(self);
-}
-at::Tensor selu_backward(const at::Tensor& grad_output, const at::Tensor& self) {
-  static const auto handle = op<Binary>("relulab::selu_backward");
-  return handle.call(grad_output, self);
-}
-
-at::Tensor silu(const at::Tensor& self) {
-  static const auto handle = op<Unary>("relulab::silu");
-  return handle.call(self);
-}
-at::Tensor silu_backward(const at::Tensor& grad_output, const at::Tensor& self) {
-  static const auto handle = op<Binary>("relulab::silu_backward");
-  return handle.call(grad_output, self);
 }
 
 at::Tensor rrelu(const at::Tensor& self, double lower, double upper,

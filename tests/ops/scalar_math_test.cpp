@@ -4,13 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "ops/cpu/kernels.h"
-#include "ops/math/elu.h"
-#include "ops/math/gelu.h"
-#include "ops/math/leaky_relu.h"
-#include "ops/math/relu.h"
-#include "ops/math/sigmoid.h"
-#include "ops/math/silu.h"
-#include "ops/math/tanh.h"
+#include "ops/math/all_scalar_math.h"  // generated: every ops/math/*.h
 
 #include <cmath>
 #include <vector>
@@ -20,6 +14,17 @@ namespace {
 
 using cpu::Pointwise;
 
+// The scalar functor of each registry activation.
+template <class Activation>
+struct ScalarFunctorOf;
+#define RELULAB_SCALAR_FUNCTOR(Module, op, Kernel, ...) \
+  template <>                                           \
+  struct ScalarFunctorOf<activations::Module> {         \
+    using type = math::Kernel<double>;                  \
+  };
+RELULAB_ACTIVATIONS(RELULAB_SCALAR_FUNCTOR)
+#undef RELULAB_SCALAR_FUNCTOR
+
 std::vector<double> inputs() {
   std::vector<double> x;
   for (int i = -4000; i <= 4000; ++i) x.push_back(i * 0.005);  // [-20, 20]
@@ -27,13 +32,12 @@ std::vector<double> inputs() {
 }
 
 template <typename Functor>
-void expect_same(Pointwise op, const cpu::PointwiseParams& params, const Functor& f, const char* name) {
+void expect_same(Pointwise op, const cpu::PointwiseParams& params, bool reads_output,
+                 const Functor& f, const char* name) {
   const auto x = inputs();
   const int64_t n = static_cast<int64_t>(x.size());
   std::vector<double> y(n), g(n, 0.75), gi(n);
   cpu::pointwise_forward<double>(op, params, x.data(), y.data(), n);
-  // Backward reads the output for relu, sigmoid and tanh, the input otherwise.
-  const bool reads_output = op == Pointwise::kRelu || op == Pointwise::kSigmoid || op == Pointwise::kTanh;
   cpu::pointwise_backward<double>(op, params, g.data(), reads_output ? y.data() : x.data(), gi.data(), n);
   for (int64_t i = 0; i < n; ++i) {
     const double fy = f.forward(x[i]);
@@ -43,20 +47,29 @@ void expect_same(Pointwise op, const cpu::PointwiseParams& params, const Functor
   }
 }
 
-TEST(ScalarMathTest, MatchesTheCpuKernelsInFloat64) {
+// Parameters away from the defaults, so a functor that ignores one fails.
+cpu::PointwiseParams varied(const activations::Param* params, std::size_t count) {
   cpu::PointwiseParams p;
-  expect_same(Pointwise::kRelu, p, math::Relu<double>{}, "relu");
-  p.negative_slope = 0.2;
-  expect_same(Pointwise::kLeakyRelu, p, math::LeakyRelu<double>{0.2}, "leaky_relu");
-  expect_same(Pointwise::kGelu, p, math::GeluErf<double>{}, "gelu");
-  expect_same(Pointwise::kGeluTanh, p, math::GeluTanh<double>{}, "gelu_tanh");
-  expect_same(Pointwise::kSigmoid, p, math::Sigmoid<double>{}, "sigmoid");
-  expect_same(Pointwise::kTanh, p, math::Tanh<double>{}, "tanh");
-  p.alpha = 1.3;
-  p.scale = 1.1;
-  p.input_scale = 0.7;
-  expect_same(Pointwise::kElu, p, math::Elu<double>{1.3, 1.1, 0.7}, "elu");
-  expect_same(Pointwise::kSilu, p, math::Silu<double>{}, "silu");
+  for (std::size_t i = 0; i < count; ++i) p.values[i] = params[i].default_value * 0.7 + 0.1 * (i + 1);
+  return p;
+}
+
+TEST(ScalarMathTest, EveryRegistryKernelMatchesItsCpuKernelInFloat64) {
+  int checked = 0;
+  activations::for_each_activation([&](auto activation) {
+    using A = decltype(activation);
+    const cpu::PointwiseParams p = varied(A::params.data(), A::num_params);
+    using Functor = typename ScalarFunctorOf<A>::type;
+    expect_same(A::kernel, p, A::saves == activations::Saves::Output,
+                activations::make_functor<Functor, double, A::num_params>(p), A::name);
+    ++checked;
+  });
+  EXPECT_GT(checked, 0);
+}
+
+TEST(ScalarMathTest, GeluKernelsMatchTheirCpuKernelsInFloat64) {
+  expect_same(Pointwise::kGeluErf, {}, false, math::GeluErf<double>{}, "gelu");
+  expect_same(Pointwise::kGeluTanh, {}, false, math::GeluTanh<double>{}, "gelu_tanh");
 }
 
 }  // namespace

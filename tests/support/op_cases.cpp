@@ -6,6 +6,8 @@
 
 #include "relulab/relulab.h"
 
+#include <ATen/core/dispatch/Dispatcher.h>
+
 namespace relulab {
 namespace testing {
 
@@ -15,6 +17,55 @@ Tolerance tolerance_for(at::ScalarType dtype) {
   return dtype == at::kFloat ? Tolerance{1e-6, 3e-6} : Tolerance{1e-10, 1e-14};
 }
 
+namespace {
+
+// Calls operator `qualified_name` (relulab::softplus, aten::softplus) with x
+// and the scalars, through the dispatcher: relulab's operators mirror ATen's
+// schemas, so the same call serves both.
+at::Tensor call_operator(const std::string& qualified_name, const at::Tensor& x,
+                         const std::vector<double>& scalars) {
+  const auto op = c10::Dispatcher::singleton().findSchemaOrThrow(qualified_name.c_str(), "");
+  torch::jit::Stack stack{x};
+  for (const double v : scalars) stack.emplace_back(v);
+  op.callBoxed(&stack);
+  return stack.at(0).toTensor();
+}
+
+std::string with_scalars(const activations::Param* params, const std::vector<double>& values) {
+  std::string text = "(";
+  for (size_t i = 0; i < values.size(); ++i) {
+    text += (i ? ", " : "") + std::string(params[i].name) + "=" + c10::str(values[i]);
+  }
+  return text + ")";
+}
+
+// Each registry activation at its defaults and at other scalars (so a kernel
+// that ignores one fails), against the ATen op of the same name.
+void add_registry_cases(std::vector<OpCase>& cases) {
+  activations::for_each_activation([&cases](auto activation) {
+    using A = decltype(activation);
+    std::vector<double> defaults, varied;
+    for (size_t i = 0; i < A::num_params; ++i) {
+      defaults.push_back(A::params[i].default_value);
+      varied.push_back(A::params[i].default_value * 0.7 + 0.1 * static_cast<double>(i + 1));
+    }
+    const auto agreement = A::agreement == activations::Agreement::Bitwise ? Agreement::kBitwise
+                                                                           : Agreement::kTolerance;
+    const bool kink = A::kink == activations::Kink::KinkAtZero;
+    for (const auto& scalars : {defaults, varied}) {
+      const std::string name = A::name;
+      cases.push_back(
+          {name + (scalars.empty() ? "" : with_scalars(A::params.data(), scalars)), agreement,
+           [name, scalars](const at::Tensor& x) { return call_operator("relulab::" + name, x, scalars); },
+           [name, scalars](const at::Tensor& x) { return call_operator("aten::" + name, x, scalars); },
+           kink});
+      if (scalars.empty()) break;  // no scalars to vary
+    }
+  });
+}
+
+}  // namespace
+
 std::vector<OpCase> all_op_cases(int64_t channels) {
   // Deterministic, distinct slopes; some negative, as learned slopes can be.
   auto slopes = [](int64_t n, const at::Tensor& like) {
@@ -22,42 +73,17 @@ std::vector<OpCase> all_op_cases(int64_t channels) {
         .requires_grad_(like.requires_grad());
   };
   std::vector<OpCase> cases = {
-      {"relu", Agreement::kBitwise, [](const at::Tensor& x) { return ops::relu(x); },
-       [](const at::Tensor& x) { return torch::relu(x); }, true},
-      {"leaky_relu(0.01)", Agreement::kBitwise,
-       [](const at::Tensor& x) { return ops::leaky_relu(x, 0.01); },
-       [](const at::Tensor& x) { return F::leaky_relu(x, F::LeakyReLUFuncOptions()); },
-       true},
-      {"leaky_relu(0.2)", Agreement::kBitwise,
-       [](const at::Tensor& x) { return ops::leaky_relu(x, 0.2); },
-       [](const at::Tensor& x) {
-         return F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2));
-       },
-       true},
       {"gelu", Agreement::kTolerance, [](const at::Tensor& x) { return ops::gelu(x); },
        [](const at::Tensor& x) { return torch::gelu(x); }, false},
       {"gelu(tanh)", Agreement::kTolerance,
        [](const at::Tensor& x) { return ops::gelu(x, "tanh"); },
        [](const at::Tensor& x) { return torch::gelu(x, "tanh"); }, false},
-      {"sigmoid", Agreement::kTolerance,
-       [](const at::Tensor& x) { return ops::sigmoid(x); },
-       [](const at::Tensor& x) { return torch::sigmoid(x); }, false},
-      {"tanh", Agreement::kTolerance, [](const at::Tensor& x) { return ops::tanh(x); },
-       [](const at::Tensor& x) { return torch::tanh(x); }, false},
-      {"elu", Agreement::kTolerance, [](const at::Tensor& x) { return ops::elu(x); },
-       [](const at::Tensor& x) { return torch::elu(x); }, true},
-      {"elu(alpha=0.5)", Agreement::kTolerance,
-       [](const at::Tensor& x) { return ops::elu(x, 0.5); },
-       [](const at::Tensor& x) { return torch::elu(x, 0.5); }, true},
-      {"selu", Agreement::kTolerance, [](const at::Tensor& x) { return ops::selu(x); },
-       [](const at::Tensor& x) { return torch::selu(x); }, true},
-      {"silu", Agreement::kTolerance, [](const at::Tensor& x) { return ops::silu(x); },
-       [](const at::Tensor& x) { return torch::silu(x); }, false},
       {"rrelu(eval)", Agreement::kBitwise,
        [](const at::Tensor& x) { return ops::rrelu(x, 0.1, 0.3, /*training=*/false); },
        [](const at::Tensor& x) { return torch::rrelu(x, 0.1, 0.3, /*training=*/false); },
        true},
   };
+  add_registry_cases(cases);
   // PReLU with one shared slope, and with one per channel.
   cases.push_back({"prelu(shared)", Agreement::kBitwise,
                    [slopes](const at::Tensor& x) { return ops::prelu(x, slopes(1, x) + 0.55); },

@@ -10,16 +10,16 @@ namespace relulab {
 namespace nn {
 namespace functional {
 
-at::Tensor relu(at::Tensor input, const ReLUFuncOptions& options = {});
-at::Tensor leaky_relu(at::Tensor input, const LeakyReLUFuncOptions& options = {});
+// Every activation in the registry (relulab/activations.h), e.g.
+//   at::Tensor softplus(at::Tensor input, const SoftplusFuncOptions& options = {});
+#define RELULAB_DECLARE_FUNCTION(Module, op, ...) \
+  at::Tensor op(at::Tensor input, const Module##FuncOptions& options = {});
+RELULAB_ACTIVATIONS(RELULAB_DECLARE_FUNCTION)
+#undef RELULAB_DECLARE_FUNCTION
+
 /// weight: one slope, or one per channel (dim 1 of input).
 at::Tensor prelu(const at::Tensor& input, const at::Tensor& weight);
 at::Tensor gelu(const at::Tensor& input, const GELUFuncOptions& options = {});
-at::Tensor sigmoid(const at::Tensor& input);
-at::Tensor tanh(const at::Tensor& input);
-at::Tensor elu(at::Tensor input, const ELUFuncOptions& options = {});
-at::Tensor selu(at::Tensor input, const SELUFuncOptions& options = {});
-at::Tensor silu(const at::Tensor& input);
 at::Tensor rrelu(at::Tensor input, const RReLUFuncOptions& options = {});
 
 }  // namespace functional

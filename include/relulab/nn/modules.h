@@ -1,6 +1,6 @@
 // relulab's activation modules: drop-in replacements for LibTorch's
-// torch::nn::ReLU, LeakyReLU, PReLU, GELU, Sigmoid, Tanh, ELU, SELU, SiLU and
-// RReLU, computed by relulab's operators. Each is a TORCH_MODULE holder with
+// torch::nn::ReLU, LeakyReLU, PReLU, GELU, Sigmoid, Tanh, ELU, SELU, SiLU,
+// RReLU and the rest of relulab/activations.h, computed by relulab's operators. Each is a TORCH_MODULE holder with
 // the same Options, parameters and pretty_print format as LibTorch's.
 #pragma once
 
@@ -14,27 +14,21 @@
 namespace relulab {
 namespace nn {
 
-/// max(x, 0)
-class ReLUImpl : public torch::nn::Cloneable<ReLUImpl> {
- public:
-  explicit ReLUImpl(const ReLUOptions& options_ = {});
-  at::Tensor forward(at::Tensor input);
-  void reset() override;
-  void pretty_print(std::ostream& stream) const override;
-  ReLUOptions options;
-};
-TORCH_MODULE(ReLU);
-
-/// x > 0 ? x : negative_slope * x
-class LeakyReLUImpl : public torch::nn::Cloneable<LeakyReLUImpl> {
- public:
-  explicit LeakyReLUImpl(const LeakyReLUOptions& options_ = {});
-  at::Tensor forward(at::Tensor input);
-  void reset() override;
-  void pretty_print(std::ostream& stream) const override;
-  LeakyReLUOptions options;
-};
-TORCH_MODULE(LeakyReLU);
+// The module of every activation in the registry (relulab/activations.h),
+// e.g. SoftplusImpl with `SoftplusOptions options` and TORCH_MODULE(Softplus).
+// pretty_print shows every scalar (relulab::nn::Softplus(beta=1, threshold=20)).
+#define RELULAB_DECLARE_MODULE(Module, ...)                                 \
+  class Module##Impl : public torch::nn::Cloneable<Module##Impl> {          \
+   public:                                                                  \
+    explicit Module##Impl(const Module##Options& options_ = {});            \
+    at::Tensor forward(at::Tensor input);                                   \
+    void reset() override;                                                  \
+    void pretty_print(std::ostream& stream) const override;                 \
+    Module##Options options;                                                \
+  };                                                                        \
+  TORCH_MODULE(Module);
+RELULAB_ACTIVATIONS(RELULAB_DECLARE_MODULE)
+#undef RELULAB_DECLARE_MODULE
 
 /// x > 0 ? x : a * x with learned slopes a, registered as parameter "weight".
 class PReLUImpl : public torch::nn::Cloneable<PReLUImpl> {
@@ -59,55 +53,6 @@ class GELUImpl : public torch::nn::Cloneable<GELUImpl> {
   GELUOptions options;
 };
 TORCH_MODULE(GELU);
-
-/// 1 / (1 + exp(-x))
-class SigmoidImpl : public torch::nn::Cloneable<SigmoidImpl> {
- public:
-  at::Tensor forward(const at::Tensor& input);
-  void reset() override;
-  void pretty_print(std::ostream& stream) const override;
-};
-TORCH_MODULE(Sigmoid);
-
-/// tanh(x)
-class TanhImpl : public torch::nn::Cloneable<TanhImpl> {
- public:
-  at::Tensor forward(const at::Tensor& input);
-  void reset() override;
-  void pretty_print(std::ostream& stream) const override;
-};
-TORCH_MODULE(Tanh);
-
-/// x > 0 ? x : alpha * (exp(x) - 1)
-class ELUImpl : public torch::nn::Cloneable<ELUImpl> {
- public:
-  explicit ELUImpl(const ELUOptions& options_ = {});
-  at::Tensor forward(at::Tensor input);
-  void reset() override;
-  void pretty_print(std::ostream& stream) const override;
-  ELUOptions options;
-};
-TORCH_MODULE(ELU);
-
-/// scale * (x > 0 ? x : alpha * (exp(x) - 1)) with SELU's fixed constants.
-class SELUImpl : public torch::nn::Cloneable<SELUImpl> {
- public:
-  explicit SELUImpl(const SELUOptions& options_ = {});
-  at::Tensor forward(at::Tensor input);
-  void reset() override;
-  void pretty_print(std::ostream& stream) const override;
-  SELUOptions options;
-};
-TORCH_MODULE(SELU);
-
-/// x * sigmoid(x)
-class SiLUImpl : public torch::nn::Cloneable<SiLUImpl> {
- public:
-  at::Tensor forward(const at::Tensor& input);
-  void reset() override;
-  void pretty_print(std::ostream& stream) const override;
-};
-TORCH_MODULE(SiLU);
 
 /// Random slopes from U(lower, upper) when training, their mean in eval.
 class RReLUImpl : public torch::nn::Cloneable<RReLUImpl> {

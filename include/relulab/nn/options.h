@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "relulab/activations.h"
+
 namespace relulab {
 namespace nn {
 
@@ -19,20 +21,42 @@ namespace nn {
 // saved input (see Note [What backward reads]), which an in-place write would
 // invalidate. Code of the form `x = act(x)` behaves the same either way.
 
-/// Options for ReLU.
-struct ReLUOptions {
-  /* implicit */ ReLUOptions(bool inplace = false) : inplace_(inplace) {}
-  /// Write the result into the input. See Note [inplace]. Default: false
+// The Options of every activation in the registry (relulab/activations.h):
+// one TORCH_ARG(double, <param>) per scalar, with the registry's default
+// (documented there), and `inplace` where LibTorch's namesake has it. E.g.
+//   struct SoftplusOptions {
+//     TORCH_ARG(double, beta) = 1.0;
+//     TORCH_ARG(double, threshold) = 20.0;
+//   };
+#define RELULAB_OPTION_FIELD(name, value, kind, meaning) TORCH_ARG(double, name) = value;
+#define RELULAB_OPTIONS_INPLACE_WithInplace(Module) TORCH_ARG(bool, inplace) = false;
+#define RELULAB_OPTIONS_INPLACE_InplaceOnly(Module)                   \
+  /* implicit */ Module##Options(bool inplace = false) : inplace_(inplace) {} \
   TORCH_ARG(bool, inplace);
-};
+#define RELULAB_OPTIONS_INPLACE_NoInplace(Module)
+#define RELULAB_DEFINE_OPTIONS(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
+  struct Module##Options {                                                                     \
+    PARAMS(RELULAB_OPTION_FIELD) RELULAB_OPTIONS_INPLACE_##Inplace(Module)                     \
+  };
+RELULAB_ACTIVATIONS(RELULAB_DEFINE_OPTIONS)
+#undef RELULAB_DEFINE_OPTIONS
 
-/// Options for LeakyReLU: x > 0 ? x : negative_slope * x.
-struct LeakyReLUOptions {
-  /// Slope for x < 0. Default: 1e-2
-  TORCH_ARG(double, negative_slope) = 1e-2;
-  /// Write the result into the input. See Note [inplace]. Default: false
-  TORCH_ARG(bool, inplace) = false;
-};
+namespace detail {
+template <class Options>
+auto inplace_of(const Options& options, int) -> decltype(bool(options.inplace())) {
+  return options.inplace();
+}
+template <class Options>
+bool inplace_of(const Options&, long) {
+  return false;
+}
+}  // namespace detail
+
+/// options.inplace() for Options that have it, false for the others.
+template <class Options>
+bool inplace_of(const Options& options) {
+  return detail::inplace_of(options, 0);
+}
 
 /// Options for PReLU (He et al. 2015): LeakyReLU with learned slopes.
 struct PReLUOptions {
@@ -50,21 +74,6 @@ struct GELUOptions {
   TORCH_ARG(std::string, approximate) = "none";
 };
 
-/// Options for ELU (Clevert et al. 2015).
-struct ELUOptions {
-  /// The value ELU approaches as x -> -inf is -alpha. Default: 1.0
-  TORCH_ARG(double, alpha) = 1.0;
-  /// Write the result into the input. See Note [inplace]. Default: false
-  TORCH_ARG(bool, inplace) = false;
-};
-
-/// Options for SELU (Klambauer et al. 2017).
-struct SELUOptions {
-  /* implicit */ SELUOptions(bool inplace = false) : inplace_(inplace) {}
-  /// Write the result into the input. See Note [inplace]. Default: false
-  TORCH_ARG(bool, inplace);
-};
-
 /// Options for RReLU (Xu et al. 2015): slopes drawn from U(lower, upper) in
 /// training, (lower + upper) / 2 in eval.
 struct RReLUOptions {
@@ -78,11 +87,10 @@ struct RReLUOptions {
 
 namespace functional {
 
-using ReLUFuncOptions = ReLUOptions;
-using LeakyReLUFuncOptions = LeakyReLUOptions;
+#define RELULAB_FUNC_OPTIONS(Module, ...) using Module##FuncOptions = Module##Options;
+RELULAB_ACTIVATIONS(RELULAB_FUNC_OPTIONS)
+#undef RELULAB_FUNC_OPTIONS
 using GELUFuncOptions = GELUOptions;
-using ELUFuncOptions = ELUOptions;
-using SELUFuncOptions = SELUOptions;
 
 /// Options for functional::rrelu, which (unlike the module) is told whether
 /// it is training.

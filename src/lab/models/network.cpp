@@ -18,13 +18,6 @@ torch::nn::AnyModule make_layer_activation(const ActivationConfig& a, int64_t un
   return nn::make_activation(a.name, params);
 }
 
-double param_or(const ActivationConfig& a, const std::string& key, double fallback) {
-  const auto it = a.params.find(key);
-  if (it == a.params.end()) return fallback;
-  const double* d = std::get_if<double>(&it->second);
-  return d ? *d : fallback;
-}
-
 }  // namespace
 
 NetworkImpl::NetworkImpl(const ModelConfig& model, const ActivationConfig& activation,
@@ -83,16 +76,7 @@ std::vector<at::Tensor> NetworkImpl::prelu_slopes() const {
 }
 
 double activation_gain(const ActivationConfig& a) {
-  // LibTorch's calculate_gain where it has one; ReLU's for the smooth
-  // ReLU-likes (gelu, silu, elu), whose positive side is ~identity.
-  if (a.name == "tanh") return 5.0 / 3.0;
-  if (a.name == "sigmoid") return 1.0;
-  if (a.name == "selu") return 3.0 / 4.0;
-  double slope = 0.0;
-  if (a.name == "leaky_relu") slope = param_or(a, "negative_slope", 0.01);
-  if (a.name == "prelu") slope = param_or(a, "init", 0.25);
-  if (a.name == "rrelu") slope = (param_or(a, "lower", 1.0 / 8) + param_or(a, "upper", 1.0 / 3)) / 2;
-  return std::sqrt(2.0 / (1.0 + slope * slope));
+  return nn::activation_init_gain(a.name, a.params);
 }
 
 void initialise(Network& net, const ModelConfig& model, const ActivationConfig& activation) {

@@ -10,13 +10,7 @@
 
 #include <hwy/highway.h>
 
-#include "ops/cpu/activations/elu-inl.h"
-#include "ops/cpu/activations/gelu-inl.h"
-#include "ops/cpu/activations/leaky_relu-inl.h"
-#include "ops/cpu/activations/relu-inl.h"
-#include "ops/cpu/activations/sigmoid-inl.h"
-#include "ops/cpu/activations/silu-inl.h"
-#include "ops/cpu/activations/tanh-inl.h"
+#include "ops/cpu/all_vector_ops-inl.h"  // generated: every activations/*-inl.h
 #include "ops/cpu/kernels.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -73,56 +67,34 @@ HWY_INLINE void MapBackward(const Op& op, const T* g, const T* s, T* gi,
   }
 }
 
-template <typename T>
-void PointwiseForwardT(Pointwise op, const PointwiseParams& p, const T* x, T* y,
-                       size_t n) {
+// The functor of kernel `op` with the call's parameters, handed to f.
+template <typename T, class F>
+HWY_INLINE void WithVectorOp(Pointwise op, const PointwiseParams& p, F&& f) {
   switch (op) {
-    case Pointwise::kRelu:
-      return MapForward(ReluOp{}, x, y, n);
-    case Pointwise::kLeakyRelu:
-      return MapForward(LeakyReluOp<T>{T(p.negative_slope)}, x, y, n);
-    case Pointwise::kGelu:
-      if constexpr (sizeof(T) == 4) return MapForward(GeluErfOp{}, x, y, n);
-      break;  // float64: see pointwise_forward below
+#define RELULAB_VECTOR_CASE(Module, op_name, Kernel, ...)                                   \
+  case Pointwise::k##Kernel:                                                              \
+    return f(activations::make_functor<Kernel##Op<T>, T, activations::Module::num_params>(p));
+    RELULAB_ACTIVATIONS(RELULAB_VECTOR_CASE)
+#undef RELULAB_VECTOR_CASE
+    case Pointwise::kGeluErf:
+      // float64 never gets here: see Note [float64 GELU] below.
+      if constexpr (sizeof(T) == 4) return f(GeluErfOp<T>{});
+      break;
     case Pointwise::kGeluTanh:
-      return MapForward(GeluTanhOp{}, x, y, n);
-    case Pointwise::kSigmoid:
-      return MapForward(SigmoidOp{}, x, y, n);
-    case Pointwise::kTanh:
-      return MapForward(TanhOp{}, x, y, n);
-    case Pointwise::kElu:
-      return MapForward(EluOp<T>{T(p.alpha), T(p.scale), T(p.input_scale)}, x,
-                        y, n);
-    case Pointwise::kSilu:
-      return MapForward(SiluOp{}, x, y, n);
+      return f(GeluTanhOp<T>{});
   }
   HWY_ABORT("relulab: pointwise op %d has no vector kernel", static_cast<int>(op));
 }
 
 template <typename T>
-void PointwiseBackwardT(Pointwise op, const PointwiseParams& p, const T* g,
-                        const T* s, T* gi, size_t n) {
-  switch (op) {
-    case Pointwise::kRelu:
-      return MapBackward(ReluOp{}, g, s, gi, n);
-    case Pointwise::kLeakyRelu:
-      return MapBackward(LeakyReluOp<T>{T(p.negative_slope)}, g, s, gi, n);
-    case Pointwise::kGelu:
-      if constexpr (sizeof(T) == 4) return MapBackward(GeluErfOp{}, g, s, gi, n);
-      break;
-    case Pointwise::kGeluTanh:
-      return MapBackward(GeluTanhOp{}, g, s, gi, n);
-    case Pointwise::kSigmoid:
-      return MapBackward(SigmoidOp{}, g, s, gi, n);
-    case Pointwise::kTanh:
-      return MapBackward(TanhOp{}, g, s, gi, n);
-    case Pointwise::kElu:
-      return MapBackward(EluOp<T>{T(p.alpha), T(p.scale), T(p.input_scale)}, g,
-                         s, gi, n);
-    case Pointwise::kSilu:
-      return MapBackward(SiluOp{}, g, s, gi, n);
-  }
-  HWY_ABORT("relulab: pointwise op %d has no vector kernel", static_cast<int>(op));
+void PointwiseForwardT(Pointwise op, const PointwiseParams& p, const T* x, T* y, size_t n) {
+  WithVectorOp<T>(op, p, [&](const auto& functor) { MapForward(functor, x, y, n); });
+}
+
+template <typename T>
+void PointwiseBackwardT(Pointwise op, const PointwiseParams& p, const T* g, const T* s, T* gi,
+                        size_t n) {
+  WithVectorOp<T>(op, p, [&](const auto& functor) { MapBackward(functor, g, s, gi, n); });
 }
 
 void PointwiseForwardF32(Pointwise op, const PointwiseParams& p, const float* x,
@@ -411,7 +383,7 @@ void pointwise_forward<float>(Pointwise op, const PointwiseParams& params,
 template <>
 void pointwise_forward<double>(Pointwise op, const PointwiseParams& params,
                                const double* x, double* y, int64_t n) {
-  if (op == Pointwise::kGelu) return gelu_forward_f64(x, y, n);
+  if (op == Pointwise::kGeluErf) return gelu_forward_f64(x, y, n);
   HWY_DYNAMIC_DISPATCH(PointwiseForwardF64)(op, params, x, y, n);
 }
 template <>
@@ -425,7 +397,7 @@ template <>
 void pointwise_backward<double>(Pointwise op, const PointwiseParams& params,
                                 const double* grad_out, const double* saved,
                                 double* grad_in, int64_t n) {
-  if (op == Pointwise::kGelu) return gelu_backward_f64(grad_out, saved, grad_in, n);
+  if (op == Pointwise::kGeluErf) return gelu_backward_f64(grad_out, saved, grad_in, n);
   HWY_DYNAMIC_DISPATCH(PointwiseBackwardF64)(op, params, grad_out, saved,
                                              grad_in, n);
 }

@@ -7,35 +7,21 @@
 
 #include <cstdint>
 
+#include "ops/channel_layout.h"
+#include "relulab/activations.h"
+
 namespace relulab {
 namespace cpu {
 
-/// The parameter-free or scalar-parameter pointwise activations.
-/// SELU is kElu with SELU's constants; RReLU in eval mode is kLeakyRelu.
-enum class Pointwise : int {
-  kRelu,
-  kLeakyRelu,
-  kGelu,
-  kGeluTanh,
-  kSigmoid,
-  kTanh,
-  kElu,
-  kSilu,
-};
-
-/// Scalars some activations take; the others ignore them.
-struct PointwiseParams {
-  double negative_slope = 0.01;  // leaky_relu
-  double alpha = 1.0;            // elu: value approached as x -> -inf
-  double scale = 1.0;            // elu: output scale (SELU's lambda)
-  double input_scale = 1.0;      // elu: scale of x inside exp
-};
+using activations::Pointwise;
+using activations::PointwiseParams;
 
 // Note [What backward reads]
 // Each backward reads either the forward's input or its output, whichever
 // LibTorch's own derivative formula reads, so that results match bit for bit
 // where the maths allows and autograd keeps the same tensor alive:
 //   output: relu, sigmoid, tanh        input: all the others
+// (the Saves column of RELULAB_ACTIVATIONS in relulab/activations.h).
 // `saved` below is that tensor.
 
 /// y[i] = f(x[i]) for i in [0, n). x and y may alias.
@@ -49,12 +35,6 @@ void pointwise_backward(Pointwise op, const PointwiseParams& params,
                         const T* grad_out, const T* saved, T* grad_in,
                         int64_t n);
 
-/// A tensor viewed as (outer, channels, inner), contiguous, with one PReLU
-/// slope per channel (channels == 1 for a shared slope).
-struct ChannelLayout {
-  int64_t channels = 1;
-  int64_t inner = 1;
-};
 
 /// PReLU forward on the flat index range [begin, end).
 template <typename T>

@@ -182,17 +182,9 @@ std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
   return std::make_tuple(grad_in, grad_weight);
 }
 
-std::tuple<at::Tensor, at::Tensor> rrelu_with_noise_cpu(
-    const at::Tensor& self, double lower, double upper, bool training,
-    c10::optional<at::Generator> generator) {
-  checks::rrelu_bounds(lower, upper);
-  if (!training) {
-    PointwiseParams params;
-    params.negative_slope = (lower + upper) / 2;
-    return std::make_tuple(
-        pointwise_forward_cpu("rrelu", Pointwise::kLeakyRelu, params, self),
-        at::empty({0}, self.options()));
-  }
+std::tuple<at::Tensor, at::Tensor> rrelu_training_cpu(const at::Tensor& self, double lower,
+                                                      double upper,
+                                                      c10::optional<at::Generator> generator) {
   check_floating("rrelu", self, "self");
   const at::Tensor x = self.contiguous();
   at::Tensor noise = at::empty_like(x).uniform_(lower, upper, generator);
@@ -208,18 +200,7 @@ std::tuple<at::Tensor, at::Tensor> rrelu_with_noise_cpu(
   return std::make_tuple(y, noise);
 }
 
-at::Tensor rrelu_backward_cpu(const at::Tensor& grad_output,
-                              const at::Tensor& self, const at::Tensor& noise,
-                              double lower, double upper, bool training) {
-  checks::rrelu_bounds(lower, upper);
-  // LibTorch's rule: a (near-)degenerate range is a plain leaky ReLU.
-  if (!training || upper - lower <= 1e-6) {
-    PointwiseParams params;
-    params.negative_slope = (lower + upper) / 2;
-    return pointwise_backward_cpu("rrelu_backward", Pointwise::kLeakyRelu,
-                                  params, grad_output, self);
-  }
-  checks::same_dtype_and_shape("rrelu_backward", grad_output, noise, "grad_output", "noise");
+at::Tensor rrelu_training_backward_cpu(const at::Tensor& grad_output, const at::Tensor& noise) {
   const at::Tensor g = grad_output.contiguous();
   const at::Tensor r = noise.contiguous();
   at::Tensor grad_in = at::empty_like(r);

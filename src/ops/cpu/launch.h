@@ -29,12 +29,12 @@ std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
     const at::Tensor& grad_output, const at::Tensor& self,
     const at::Tensor& weight);
 
-std::tuple<at::Tensor, at::Tensor> rrelu_with_noise_cpu(
-    const at::Tensor& self, double lower, double upper, bool training,
-    c10::optional<at::Generator> generator);
-at::Tensor rrelu_backward_cpu(const at::Tensor& grad_output,
-                              const at::Tensor& self, const at::Tensor& noise,
-                              double lower, double upper, bool training);
+/// RReLU in training: random slopes; (output, noise). Eval mode and the
+/// argument checks are device-neutral (kernel_table.h).
+std::tuple<at::Tensor, at::Tensor> rrelu_training_cpu(const at::Tensor& self, double lower,
+                                                      double upper,
+                                                      c10::optional<at::Generator> generator);
+at::Tensor rrelu_training_backward_cpu(const at::Tensor& grad_output, const at::Tensor& noise);
 
 }  // namespace cpu
 }  // namespace relulab

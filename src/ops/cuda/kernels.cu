@@ -1,5 +1,5 @@
-// CUDA kernels: see kernels.cuh. The maths is ops/math/<op>.h, shared with
-// the CPU tests, so the two backends cannot drift.
+// CUDA kernels: see kernels.cuh. The maths is ops/math/<op>.h; the CPU
+// kernels' own Highway functors are tested against it (scalar_math_test).
 //
 // Element-wise kernels: a grid-stride loop over 16-byte vectors (4 floats,
 // 8 halves) when the pointers are aligned, scalar otherwise; the grid is
@@ -12,13 +12,7 @@
 #include <algorithm>
 
 #include "ops/cuda/kernels.cuh"
-#include "ops/math/elu.h"
-#include "ops/math/gelu.h"
-#include "ops/math/leaky_relu.h"
-#include "ops/math/relu.h"
-#include "ops/math/sigmoid.h"
-#include "ops/math/silu.h"
-#include "ops/math/tanh.h"
+#include "ops/math/all_scalar_math.h"  // generated: every ops/math/*.h
 
 namespace relulab {
 namespace cuda {
@@ -121,14 +115,13 @@ cudaError_t launch_backward(const Op& op, const T* g, const T* s, T* gi, int64_t
 template <typename M, typename F>
 cudaError_t with_functor(Pointwise op, const PointwiseParams& p, F&& f) {
   switch (op) {
-    case Pointwise::kRelu: return f(math::Relu<M>{});
-    case Pointwise::kLeakyRelu: return f(math::LeakyRelu<M>{M(p.negative_slope)});
-    case Pointwise::kGelu: return f(math::GeluErf<M>{});
+#define RELULAB_SCALAR_CASE(Module, op_name, Kernel, ...) \
+  case Pointwise::k##Kernel:                              \
+    return f(activations::make_functor<math::Kernel<M>, M, activations::Module::num_params>(p));
+    RELULAB_ACTIVATIONS(RELULAB_SCALAR_CASE)
+#undef RELULAB_SCALAR_CASE
+    case Pointwise::kGeluErf: return f(math::GeluErf<M>{});
     case Pointwise::kGeluTanh: return f(math::GeluTanh<M>{});
-    case Pointwise::kSigmoid: return f(math::Sigmoid<M>{});
-    case Pointwise::kTanh: return f(math::Tanh<M>{});
-    case Pointwise::kElu: return f(math::Elu<M>{M(p.alpha), M(p.scale), M(p.input_scale)});
-    case Pointwise::kSilu: return f(math::Silu<M>{});
   }
   return cudaErrorInvalidValue;
 }

@@ -7,14 +7,14 @@
 
 #include <cstdint>
 
-#include "ops/cpu/kernels.h"  // Pointwise, PointwiseParams, ChannelLayout
+#include "ops/channel_layout.h"
+#include "relulab/activations.h"
 
 namespace relulab {
 namespace cuda {
 
-using cpu::ChannelLayout;
-using cpu::Pointwise;
-using cpu::PointwiseParams;
+using activations::Pointwise;
+using activations::PointwiseParams;
 
 /// T: float, double, __half or __nv_bfloat16 (16-bit types compute in float).
 template <typename T>

@@ -131,17 +131,12 @@ struct Launchers {
     return {gi, gw};
   }
 
-  // RReLU on CUDA is composed of ATen ops (documented fallback: random
-  // slopes come from uniform_, as on CPU; no dedicated kernel). As LibTorch's:
-  // the slope is random where x <= 0 and 1 elsewhere (NaN included).
-  static std::tuple<at::Tensor, at::Tensor> rrelu_with_noise(const at::Tensor& self, double lower,
-                                                             double upper, bool training,
-                                                             c10::optional<at::Generator> generator) {
-    checks::rrelu_bounds(lower, upper);
-    if (!training) {
-      return {pointwise_forward("rrelu", Pointwise::kLeakyRelu, kernels::leaky((lower + upper) / 2), self),
-              at::empty({0}, self.options())};
-    }
+  // RReLU training on CUDA is composed of ATen ops (documented fallback:
+  // random slopes come from uniform_, as on CPU; no dedicated kernel). As
+  // LibTorch's: the slope is random where x <= 0 and 1 elsewhere (NaN included).
+  static std::tuple<at::Tensor, at::Tensor> rrelu_training(const at::Tensor& self, double lower,
+                                                           double upper,
+                                                           c10::optional<at::Generator> generator) {
     check_floating("rrelu", self);
     const c10::cuda::CUDAGuard guard(self.device());
     at::Tensor noise = at::empty_like(self).uniform_(lower, upper, generator);
@@ -149,15 +144,7 @@ struct Launchers {
     return {self.mul(noise), noise};
   }
 
-  static at::Tensor rrelu_backward(const at::Tensor& grad_output, const at::Tensor& self,
-                                   const at::Tensor& noise, double lower, double upper, bool training) {
-    checks::rrelu_bounds(lower, upper);
-    if (!training || upper - lower <= 1e-6) {
-      return pointwise_backward("rrelu_backward", Pointwise::kLeakyRelu, kernels::leaky((lower + upper) / 2),
-                                grad_output, self);
-    }
-    checks::same_dtype_and_shape("rrelu_backward", grad_output, noise, "grad_output", "noise");
-    checks::same_device("rrelu_backward", noise, {{"grad_output", &grad_output}});
+  static at::Tensor rrelu_training_backward(const at::Tensor& grad_output, const at::Tensor& noise) {
     return grad_output.mul(noise);
   }
 };

@@ -20,6 +20,7 @@ namespace math {
 using std::erf;
 using std::exp;
 using std::expm1;
+using std::log1p;
 using std::tanh;
 
 template <typename T>

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ops/math/common.h"
+#include "relulab/activations.h"
 
 namespace relulab {
 namespace math {
@@ -19,6 +20,14 @@ struct Elu {
   RELULAB_HOST_DEVICE T backward(T g, T x) const {
     return x > T(0) ? g * scale : g * (input_scale * alpha * scale) * exp(x * input_scale);
   }
+};
+
+/// SELU: ELU with SELU's fixed constants.
+template <typename T>
+struct Selu {
+  Elu<T> elu{T(activations::kSeluAlpha), T(activations::kSeluScale), T(1)};
+  RELULAB_HOST_DEVICE T forward(T x) const { return elu.forward(x); }
+  RELULAB_HOST_DEVICE T backward(T g, T x) const { return elu.backward(g, x); }
 };
 
 }  // namespace math

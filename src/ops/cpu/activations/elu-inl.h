@@ -1,4 +1,4 @@
-// ELU functor (and SELU, which is ELU with fixed alpha and scale):
+// ELU and SELU (ELU with fixed alpha and scale) functors:
 // x > 0 ? scale * x : scale * alpha * (exp(input_scale * x) - 1).
 // Re-included once per SIMD target (Highway).
 #if defined(RELULAB_OPS_CPU_ACTIVATIONS_ELU_INL_H_) == defined(HWY_TARGET_TOGGLE)
@@ -11,6 +11,7 @@
 #include <hwy/highway.h>
 
 #include "ops/cpu/activations/vector_math-inl.h"
+#include "relulab/activations.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace relulab {
@@ -47,6 +48,24 @@ struct EluOp {
         hn::Mul(hn::Mul(g, hn::Set(d, input_scale * alpha * scale)),
                 ExpFull(d, hn::Mul(x, hn::Set(d, input_scale))));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Mul(g, hn::Set(d, scale)), negative);
+  }
+};
+
+// SELU: ELU with SELU's fixed constants.
+template <typename T>
+struct SeluOp {
+  static constexpr bool kForwardIsCompute = true;
+  static constexpr bool kBackwardIsCompute = true;
+
+  EluOp<T> elu{T(activations::kSeluAlpha), T(activations::kSeluScale), T(1)};
+
+  template <class D>
+  HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
+    return elu.Forward(d, x);
+  }
+  template <class D>
+  HWY_INLINE hn::Vec<D> Backward(D d, hn::Vec<D> g, hn::Vec<D> x) const {
+    return elu.Backward(d, g, x);
   }
 };
 

@@ -30,6 +30,8 @@ constexpr T kSqrt2OverPi = T(0.79788456080286535588);
 template <typename T>
 constexpr T kGeluKappa = T(0.044715);
 
+// Lane: the element type (unused: the vector type decides).
+template <typename Lane>
 struct GeluErfOp {
   // See Note [Vector width] in kernels.cpp.
   static constexpr bool kForwardIsCompute = true;
@@ -64,6 +66,8 @@ struct GeluErfOp {
 // 0.5 x (1 + tanh(u)) is computed as x * sigmoid(2u): the same function
 // with one exp and no tanh (cheaper), and no cancellation in 1 + tanh(u)
 // for large negative x (so closer to the float64 truth than LibTorch's).
+// Lane: the element type (unused: the vector type decides).
+template <typename Lane>
 struct GeluTanhOp {
   // See Note [Vector width] in kernels.cpp.
   static constexpr bool kForwardIsCompute = true;

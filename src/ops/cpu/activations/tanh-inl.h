@@ -17,6 +17,8 @@ namespace cpu {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Lane: the element type (unused: the vector type decides).
+template <typename Lane>
 struct TanhOp {
   // See Note [Vector width] in kernels.cpp.
   static constexpr bool kForwardIsCompute = true;
