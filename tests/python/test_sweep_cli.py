@@ -348,3 +348,46 @@ def test_workers_die_with_their_runner(tmp_path):
                  and "Z" not in open(f"/proc/{w}/stat").read().split()[2]]
         time.sleep(0.05)
     assert not alive, f"workers {alive} outlived their runner"
+
+
+def run_in_terminal(args, columns, seconds=120):
+    """Runs `args` on a pseudo-terminal `columns` wide; returns what it drew."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = dict(os.environ, COLUMNS=str(columns))
+    proc = subprocess.Popen(args, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    drawn = bytearray()
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the program exited and closed the terminal
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    proc.wait(timeout=10)
+    os.close(leader)
+    return proc.returncode, drawn.decode(errors="replace")
+
+
+def test_the_progress_line_fits_an_80_column_terminal(tmp_path):
+    # Long trial labels (several varying keys, two running at once) would
+    # make a 150-character line; each redraw must stay on one line.
+    sweep = tmp_path / "wide.yaml"
+    sweep.write_text(SWEEP.format(epochs=6) + "  train.lr: {values: [0.05, 0.02]}\n"
+                     "  model.init: {values: [kaiming_normal, xavier_normal]}\n")
+    code, drawn = run_in_terminal([BIN, "sweep", str(sweep), "--jobs", "2", "--out",
+                                   str(tmp_path / "out")], columns=80)
+    assert code == 0, drawn[-2000:]
+    redraws = [part for line in drawn.split("\n") for part in line.split("\r")]
+    progress = [p.replace("\x1b[K", "") for p in redraws if p.startswith("\x1b[K[") and " ETA " in p]
+    assert progress, "no progress line was drawn:\n" + drawn[-2000:]
+    assert max(len(p) for p in progress) <= 79, max(progress, key=len)
+    assert any(p.endswith("...") for p in progress), "the test's labels were not long enough"

@@ -51,6 +51,7 @@
 #include "lab/output/run_metadata.h"
 #include "lab/output/trial_records.h"
 #include "lab/run/log.h"
+#include "lab/run/progress.h"
 #include "lab/run/summary.h"
 #include "lab/train/trainer.h"
 
@@ -134,20 +135,6 @@ void send_line(int fd, const std::string& line) {
   if (write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
     throw std::runtime_error("lost contact with a worker");
   }
-}
-
-std::string format_duration(double seconds) {
-  if (!(seconds >= 0) || std::isinf(seconds)) return "?";
-  const auto s = static_cast<int64_t>(seconds + 0.5);
-  char buf[32];
-  if (s >= 3600) {
-    std::snprintf(buf, sizeof(buf), "%lldh%02lldm", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s % 3600 / 60));
-  } else {
-    std::snprintf(buf, sizeof(buf), "%lldm%02llds", static_cast<long long>(s / 60),
-                  static_cast<long long>(s % 60));
-  }
-  return buf;
 }
 
 // The keys whose values differ between trials, for short trial labels.
@@ -367,7 +354,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
             pending.empty() ? 0 : jobs, " job(s) -> ", out);
 
   const auto keys = varying_keys(sweep);
-  const bool live = isatty(STDERR_FILENO);
+  ProgressLine progress(STDERR_FILENO);
   std::vector<Worker> workers;
   int64_t done = 0;
   double busy_seconds = 0;
@@ -388,24 +375,21 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     send_line(w.to_child, std::to_string(w.trial) + " " + sweep.trials[w.trial].id);
   };
   auto show_progress = [&] {
-    if (!live) return;
+    if (!progress.live()) return;
     const double elapsed = std::chrono::duration<double>(Clock::now() - run_start).count();
     const int64_t remaining = static_cast<int64_t>(pending.size()) +
                               std::count_if(workers.begin(), workers.end(),
                                             [](const Worker& w) { return w.trial >= 0; });
     const double eta = done > 0 ? busy_seconds / done * remaining / std::max(1, jobs) : NAN;
-    std::string running;
+    std::string text = "[" + std::to_string(already + done) + "/" + std::to_string(total) + "] " +
+                       format_duration(elapsed) + " ETA " + format_duration(eta);
     for (const auto& w : workers) {
       if (w.trial < 0) continue;
       const auto& t = sweep.trials[w.trial];
-      running += " | " + trial_label(t, keys) + " epoch " + std::to_string(std::max<int64_t>(0, w.epoch)) +
-                 "/" + std::to_string(t.config.train.epochs);
+      text += " | " + trial_label(t, keys) + " e" + std::to_string(std::max<int64_t>(0, w.epoch)) +
+              "/" + std::to_string(t.config.train.epochs);
     }
-    std::string text = "[" + std::to_string(already + done) + "/" + std::to_string(total) + "] " +
-                       format_duration(elapsed) + " elapsed, ETA " + format_duration(eta) + running;
-    if (text.size() > 200) text = text.substr(0, 197) + "...";
-    std::fprintf(stderr, "\r\033[K%s", text.c_str());
-    std::fflush(stderr);
+    progress.show(text);
   };
   auto finish_trial = [&](Worker& w, const std::string& status) {
     const auto& t = sweep.trials[w.trial];
@@ -418,7 +402,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
       merge_trial_records(dir, sweep, out, only);
       last_merge = Clock::now();
     }
-    if (live) std::fprintf(stderr, "\r\033[K");
+    progress.clear();
     std::ostringstream took;
     took << std::fixed << std::setprecision(1) << seconds;
     log::info("[", already + done, "/", total, "] ", t.id, " ", trial_label(t, keys), " ", status, " (",
@@ -500,7 +484,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     workers.erase(std::remove_if(workers.begin(), workers.end(), [](const Worker& w) { return w.pid < 0; }),
                   workers.end());
   }
-  if (live) std::fprintf(stderr, "\r\033[K");
+  progress.clear();
 
   if (g_interrupted) {
     for (auto& w : workers) {
