@@ -37,7 +37,7 @@ BENCH_ELEMENTS = 4 * 1024 * 1024
 HYPERPARAMETERS = {
     "relu": "none", "leaky_relu": "fixed slope", "prelu": "learned slopes", "gelu": "none",
     "sigmoid": "none", "tanh": "none", "elu": "fixed alpha", "selu": "none (fixed constants)",
-    "silu": "none", "rrelu": "random slope range",
+    "silu": "none", "rrelu": "random slope range", "softplus": "fixed beta, threshold",
 }
 
 

@@ -40,7 +40,9 @@
   X(Tanh, tanh, Tanh, Output, NoInplace, Tolerance, Smooth, Tanh, RELULAB_NO_PARAMS)           \
   X(ELU, elu, Elu, Input, WithInplace, Tolerance, KinkAtZero, Relu, RELULAB_ELU_PARAMS)         \
   X(SELU, selu, Selu, Input, InplaceOnly, Tolerance, KinkAtZero, Selu, RELULAB_NO_PARAMS)      \
-  X(SiLU, silu, Silu, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)
+  X(SiLU, silu, Silu, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)           \
+  X(Softplus, softplus, Softplus, Input, NoInplace, Tolerance, Smooth, Relu,                   \
+    RELULAB_SOFTPLUS_PARAMS)
 
 #define RELULAB_NO_PARAMS(P)
 #define RELULAB_LEAKY_RELU_PARAMS(P) P(negative_slope, 0.01, Option, "Slope for x < 0")
@@ -48,6 +50,9 @@
   P(alpha, 1.0, Option, "ELU approaches -alpha * scale as x -> -inf")         \
   P(scale, 1.0, Extension, "Output scale (SELU's lambda)")                    \
   P(input_scale, 1.0, Extension, "Scale of x inside exp")
+#define RELULAB_SOFTPLUS_PARAMS(P)                                           \
+  P(beta, 1.0, Option, "Multiplier of x inside the exponential")             \
+  P(threshold, 20.0, Option, "Where beta * x exceeds it, the output is x")
 
 /// Kernels without a generated operator of their own (gelu is hand-written:
 /// its option is a string choosing between these two).

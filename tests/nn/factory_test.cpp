@@ -20,7 +20,7 @@ std::string error_of(const std::function<void()>& f) {
 TEST(FactoryTest, ListsEveryActivation) {
   EXPECT_EQ(nn::activation_names(),
             (std::vector<std::string>{"elu", "gelu", "leaky_relu", "prelu", "relu", "rrelu",
-                                      "selu", "sigmoid", "silu", "tanh"}));
+                                      "selu", "sigmoid", "silu", "softplus", "tanh"}));
 }
 
 TEST(FactoryTest, EveryNameBuildsAWorkingModule) {
@@ -42,12 +42,15 @@ TEST(FactoryTest, ParametersReachTheOptions) {
   EXPECT_TRUE(torch::allclose(
       nn::make_activation("gelu", {{"approximate", std::string("tanh")}}).forward(x),
       torch::gelu(x, "tanh")));
+  EXPECT_TRUE(torch::allclose(
+      nn::make_activation("softplus", {{"beta", 2.0}, {"threshold", 0.5}}).forward(x),
+      torch::softplus(x, 2.0, 0.5)));
 }
 
 TEST(FactoryTest, UnknownNameListsTheValidOnes) {
   const auto message = error_of([] { nn::make_activation("relu6"); });
   EXPECT_NE(message.find("unknown activation 'relu6'; valid activations: elu, gelu, "
-                         "leaky_relu, prelu, relu, rrelu, selu, sigmoid, silu, tanh"),
+                         "leaky_relu, prelu, relu, rrelu, selu, sigmoid, silu, softplus, tanh"),
             std::string::npos) << message;
 }
 

@@ -59,6 +59,8 @@ OPS = {
     "elu": (lambda x: torch.ops.relulab.elu(x, 0.7), lambda x: F.elu(x, 0.7)),
     "selu": (lambda x: torch.ops.relulab.selu(x), F.selu),
     "silu": (lambda x: torch.ops.relulab.silu(x), F.silu),
+    "softplus": (lambda x: torch.ops.relulab.softplus(x, 1.5, 2.0),
+                 lambda x: F.softplus(x, 1.5, 2.0)),
     "rrelu_eval": (lambda x: torch.ops.relulab.rrelu(x, 0.1, 0.3, False),
                    lambda x: F.rrelu(x, 0.1, 0.3, False)),
 }
