@@ -42,7 +42,8 @@
   X(SELU, selu, Selu, Input, InplaceOnly, Tolerance, KinkAtZero, Selu, RELULAB_NO_PARAMS)      \
   X(SiLU, silu, Silu, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)           \
   X(Softplus, softplus, Softplus, Input, NoInplace, Tolerance, Smooth, Relu,                   \
-    RELULAB_SOFTPLUS_PARAMS)
+    RELULAB_SOFTPLUS_PARAMS)                                                                    \
+  X(Mish, mish, Mish, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)
 
 #define RELULAB_NO_PARAMS(P)
 #define RELULAB_LEAKY_RELU_PARAMS(P) P(negative_slope, 0.01, Option, "Slope for x < 0")

@@ -54,6 +54,7 @@ TEST(ModulesTest, PrettyPrintMatchesLibTorch) {
   EXPECT_EQ(as_torch(printed(nn::SELU())), printed(torch::nn::SELU()));
   EXPECT_EQ(as_torch(printed(nn::SiLU())), printed(torch::nn::SiLU()));
   EXPECT_EQ(as_torch(printed(nn::RReLU())), printed(torch::nn::RReLU()));
+  EXPECT_EQ(as_torch(printed(nn::Mish())), printed(torch::nn::Mish()));
   EXPECT_EQ(as_torch(printed(nn::Softplus(nn::SoftplusOptions().beta(2).threshold(10)))),
             printed(torch::nn::Softplus(torch::nn::SoftplusOptions().beta(2).threshold(10))));
   EXPECT_EQ(as_torch(printed(nn::RReLU(nn::RReLUOptions().lower(0.1).upper(0.2)))),
@@ -81,6 +82,7 @@ TEST(ModulesTest, SwappingLibTorchModulesChangesNothingButTheKernel) {
       {torch::nn::AnyModule(nn::SELU()), torch::nn::AnyModule(torch::nn::SELU())},
       {torch::nn::AnyModule(nn::SiLU()), torch::nn::AnyModule(torch::nn::SiLU())},
       {torch::nn::AnyModule(nn::Softplus()), torch::nn::AnyModule(torch::nn::Softplus())},
+      {torch::nn::AnyModule(nn::Mish()), torch::nn::AnyModule(torch::nn::Mish())},
   };
   for (const auto& [ours_act, torch_act] : pairs) {
     SCOPED_TRACE(ours_act.ptr()->name());

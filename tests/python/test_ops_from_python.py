@@ -61,6 +61,7 @@ OPS = {
     "silu": (lambda x: torch.ops.relulab.silu(x), F.silu),
     "softplus": (lambda x: torch.ops.relulab.softplus(x, 1.5, 2.0),
                  lambda x: F.softplus(x, 1.5, 2.0)),
+    "mish": (lambda x: torch.ops.relulab.mish(x), F.mish),
     "rrelu_eval": (lambda x: torch.ops.relulab.rrelu(x, 0.1, 0.3, False),
                    lambda x: F.rrelu(x, 0.1, 0.3, False)),
 }
