@@ -141,11 +141,13 @@ KeySpec int_list_key(std::string key, Field field,
 }
 
 KeySpec activation_key() {
+  std::string names;
+  for (const auto& name : nn::activation_names()) names += (names.empty() ? "" : ", ") + name;
   KeySpec s{"activation", ValueType::kActivation,
-            "The activation of every hidden layer: a name (relu, leaky_relu, prelu, gelu, "
-            "sigmoid, tanh, elu, selu, silu, rrelu) or {name: ..., parameter: value} with "
-            "the parameters of relulab::nn::make_activation; prelu also takes "
-            "per_channel: true (one slope per unit or channel)."};
+            "The activation of every hidden layer: a name (" + names +
+                ") or {name: ..., parameter: value} with the parameters of "
+                "relulab::nn::make_activation; prelu also takes "
+                "per_channel: true (one slope per unit or channel)."};
   s.set = [](TrialConfig& c, const YAML::Node& n) {
     ActivationConfig a;
     if (n.IsScalar()) {
