@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "kernel_bench.h"
+#include "lab/output/columns.h"
 #include "lab/output/results_lock.h"
 #include "lab/config/config_error.h"
 #include "lab/config/schema.h"
@@ -26,6 +27,7 @@ constexpr const char* kUsage =
     "  validate  check a sweep file and list its trials, running nothing\n"
     "  bench     time every operator against LibTorch and copy_ (results/bench/kernels.csv)\n"
     "  keys      print every sweep-file key with its default (Markdown)\n"
+    "  columns   print every result-CSV column with its meaning (Markdown)\n"
     "  slurm     submit a sweep as a Slurm job array (docs/cluster.md)\n"
     "  status    done / running / failed / missing trials of a results folder\n"
     "  merge     combine a sharded results folder into trials/epochs/layers.csv\n"
@@ -241,6 +243,10 @@ int main(int argc, char** argv) {
     }
     if (command == "keys") {
       std::cout << relulab::lab::schema_markdown();
+      return 0;
+    }
+    if (command == "columns") {
+      std::cout << relulab::lab::columns_markdown();
       return 0;
     }
     if (command == "version" || command == "--version") {

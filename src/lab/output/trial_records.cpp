@@ -15,6 +15,7 @@
 #include <set>
 
 #include "lab/config/schema.h"
+#include "lab/output/columns.h"
 #include "lab/output/csv.h"
 #include "lab/output/provenance.h"
 
@@ -25,83 +26,24 @@ namespace {
 
 const char* kFiles[] = {"trial.csv", "epochs.csv", "layers.csv"};
 
-std::vector<std::string> config_columns() {
-  std::vector<std::string> cols;
-  for (const auto& spec : config_schema()) cols.push_back(spec.key);
-  cols.push_back("activation_name");
-  return cols;
-}
-
-std::string integer(int64_t v, bool empty_if_negative = false) {
-  return empty_if_negative && v < 0 ? "" : std::to_string(v);
-}
-
 fs::path record_dir(const std::string& dir, const Trial& trial) {
   return fs::path(dir) / "trials" / trial.id;
 }
 
 }  // namespace
 
-std::vector<std::string> trial_columns() {
-  std::vector<std::string> cols = {"trial_id", "trial_index", "sweep"};
-  for (const auto& c : config_columns()) cols.push_back(c);
-  for (const char* c :
-       {"status", "message", "final_test_accuracy", "best_test_accuracy", "final_train_loss",
-        "epochs_to_target", "loss_auc", "dead_fraction_init", "dead_fraction_end",
-        "network_dead_init", "diverged_step", "last_finite_loss", "wall_seconds",
-        "seconds_per_epoch", "samples_per_second", "relulab_version", "git_commit",
-        "libtorch_version", "simd_target", "device", "threads"}) {
-    cols.push_back(c);
-  }
-  return cols;
-}
-
-std::vector<std::string> epoch_columns() {
-  return {"trial_id", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "lr",
-          "seconds", "online_stats_seconds"};
-}
-
-std::vector<std::string> layer_columns() {
-  return {"trial_id",          "epoch",           "layer",          "kind",
-          "units",             "dead_fraction",   "dead_fraction_epoch",
-          "saturated_fraction", "negative_fraction", "grad_norm",   "weight_norm",
-          "slope_mean",        "slope_min",       "slope_max",      "network_dead"};
-}
+std::vector<std::string> trial_columns() { return column_names(trial_table()); }
+std::vector<std::string> epoch_columns() { return column_names(epoch_table()); }
+std::vector<std::string> layer_columns() { return column_names(layer_table()); }
 
 void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial& trial,
                         const TrialResult& r) {
-  const auto& p = provenance();
-  CsvRow row = {trial.id, integer(trial.index), sweep.name};
-  for (const auto& spec : config_schema()) row.push_back(trial.values.at(spec.key));
-  row.push_back(trial.config.activation.name);
-  for (const auto& v :
-       {r.status, r.message, csv_number(r.final_test_accuracy), csv_number(r.best_test_accuracy),
-        csv_number(r.final_train_loss), integer(r.epochs_to_target, true), csv_number(r.loss_auc),
-        csv_number(r.dead_fraction_init), csv_number(r.dead_fraction_end),
-        std::string(r.network_dead_init ? "true" : "false"), integer(r.diverged_step, true),
-        csv_number(r.last_finite_loss), csv_number(r.wall_seconds), csv_number(r.seconds_per_epoch),
-        csv_number(r.samples_per_second), p.relulab_version, p.git_commit, p.libtorch_version,
-        p.simd_target, r.device, std::to_string(r.threads)}) {
-    row.push_back(v);
-  }
-  std::string trial_csv = csv_line(trial_columns()) + csv_line(row);
-
+  const std::string trial_csv = csv_line(trial_columns()) +
+                                csv_line(row_values(trial_table(), TrialRow{sweep, trial, r, provenance()}));
   std::string epochs_csv = csv_line(epoch_columns());
-  for (const auto& e : r.epochs) {
-    epochs_csv += csv_line({trial.id, integer(e.epoch), csv_number(e.train_loss),
-                            csv_number(e.train_accuracy), csv_number(e.test_loss),
-                            csv_number(e.test_accuracy), csv_number(e.lr), csv_number(e.seconds),
-                            csv_number(e.online_stats_seconds)});
-  }
+  for (const auto& e : r.epochs) epochs_csv += csv_line(row_values(epoch_table(), EpochRow{trial, e}));
   std::string layers_csv = csv_line(layer_columns());
-  for (const auto& l : r.layers) {
-    layers_csv += csv_line({trial.id, integer(l.epoch), integer(l.layer), l.kind, integer(l.units),
-                            csv_number(l.dead_fraction), csv_number(l.dead_fraction_epoch),
-                            csv_number(l.saturated_fraction), csv_number(l.negative_fraction),
-                            csv_number(l.grad_norm), csv_number(l.weight_norm),
-                            csv_number(l.slope_mean), csv_number(l.slope_min),
-                            csv_number(l.slope_max), l.network_dead ? "true" : "false"});
-  }
+  for (const auto& l : r.layers) layers_csv += csv_line(row_values(layer_table(), LayerRow{trial, l}));
 
   const fs::path final_dir = record_dir(dir, trial);
   const fs::path tmp_dir = fs::path(dir) / "trials" / (".tmp-" + trial.id + "-" + unique_suffix());

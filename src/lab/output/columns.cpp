@@ -1,0 +1,223 @@
+// The result CSVs' column tables: see columns.h.
+
+#include "lab/output/columns.h"
+
+#include <sstream>
+
+#include "lab/config/schema.h"
+
+namespace relulab {
+namespace lab {
+namespace {
+
+std::string integer(int64_t v) { return std::to_string(v); }
+// -1 stands for "none" in the records (no epoch reached the target, no divergence).
+std::string integer_or_empty(int64_t v) { return v < 0 ? "" : std::to_string(v); }
+std::string flag(bool v) { return v ? "true" : "false"; }
+
+// Configuration columns carry this type; the docs list them as one row.
+constexpr const char* kConfigType = "config";
+
+const char* type_of(ValueType type) {
+  switch (type) {
+    case ValueType::kInt: return "integer";
+    case ValueType::kDouble: return "number";
+    case ValueType::kBool: return "bool";
+    default: return "string";
+  }
+}
+
+}  // namespace
+
+const std::vector<Column<TrialRow>>& trial_table() {
+  static const std::vector<Column<TrialRow>> table = [] {
+    using C = Column<TrialRow>;
+    std::vector<C> t = {
+        {"trial_id", "string", "12 hex digits: hash of every configuration value and the seed",
+         [](const TrialRow& r) { return r.trial.id; }},
+        {"trial_index", "integer", "position in the expanded sweep",
+         [](const TrialRow& r) { return integer(r.trial.index); }},
+        {"sweep", "string", "the sweep's name", [](const TrialRow& r) { return r.sweep.name; }},
+    };
+    for (const auto& spec : config_schema()) {
+      const std::string key = spec.key;
+      t.push_back({key, kConfigType, "", [key](const TrialRow& r) { return r.trial.values.at(key); }});
+    }
+    const std::vector<C> results = {
+        {"activation_name", "string", "the activation's name alone",
+         [](const TrialRow& r) { return r.trial.config.activation.name; }},
+        {"status", "string",
+         "`ok`; `diverged` (a non-finite training loss ended the trial); `failed` (an error; see "
+         "`message`); `timeout` (ran past `--trial-timeout`)",
+         [](const TrialRow& r) { return r.result.status; }},
+        {"message", "string", "why a trial diverged, failed or timed out",
+         [](const TrialRow& r) { return r.result.message; }},
+        {"final_test_accuracy", "number", "test accuracy after the last completed epoch",
+         [](const TrialRow& r) { return csv_number(r.result.final_test_accuracy); }},
+        {"best_test_accuracy", "number", "highest test accuracy over epochs 0..E",
+         [](const TrialRow& r) { return csv_number(r.result.best_test_accuracy); }},
+        {"final_train_loss", "number", "mean training loss of the last completed epoch",
+         [](const TrialRow& r) { return csv_number(r.result.final_train_loss); }},
+        {"epochs_to_target", "integer",
+         "first epoch whose test accuracy >= `targets.test_accuracy`; empty if never reached or "
+         "no target",
+         [](const TrialRow& r) { return integer_or_empty(r.result.epochs_to_target); }},
+        {"loss_auc", "number",
+         "mean over epochs 1..E of the epoch's mean training loss (area under the training curve "
+         "per epoch: lower = faster convergence)",
+         [](const TrialRow& r) { return csv_number(r.result.loss_auc); }},
+        {"dead_fraction_init", "number",
+         "`dead_fraction` pooled over all hidden units (dead units / units) at epoch 0",
+         [](const TrialRow& r) { return csv_number(r.result.dead_fraction_init); }},
+        {"dead_fraction_end", "number",
+         "`dead_fraction` pooled over all hidden units at the last completed epoch",
+         [](const TrialRow& r) { return csv_number(r.result.dead_fraction_end); }},
+        {"network_dead_init", "bool", "`network_dead` at initialisation",
+         [](const TrialRow& r) { return flag(r.result.network_dead_init); }},
+        {"diverged_step", "integer",
+         "for diverged trials: the 1-based optimizer step whose loss was not finite",
+         [](const TrialRow& r) { return integer_or_empty(r.result.diverged_step); }},
+        {"last_finite_loss", "number", "for diverged trials: the loss of the step before",
+         [](const TrialRow& r) { return csv_number(r.result.last_finite_loss); }},
+        {"wall_seconds", "number", "the whole trial: building, training, evaluation, statistics",
+         [](const TrialRow& r) { return csv_number(r.result.wall_seconds); }},
+        {"seconds_per_epoch", "number",
+         "mean time of the training steps of an epoch (no evaluation, no statistics)",
+         [](const TrialRow& r) { return csv_number(r.result.seconds_per_epoch); }},
+        {"samples_per_second", "number", "training examples per second over those steps",
+         [](const TrialRow& r) { return csv_number(r.result.samples_per_second); }},
+        {"relulab_version", "string", "provenance: relulab's version",
+         [](const TrialRow& r) { return r.provenance.relulab_version; }},
+        {"git_commit", "string", "provenance: the commit relulab was built from",
+         [](const TrialRow& r) { return r.provenance.git_commit; }},
+        {"libtorch_version", "string", "provenance: the LibTorch it ran on",
+         [](const TrialRow& r) { return r.provenance.libtorch_version; }},
+        {"simd_target", "string", "provenance: the CPU kernels' instruction set",
+         [](const TrialRow& r) { return r.provenance.simd_target; }},
+        {"device", "string", "provenance: where the trial trained",
+         [](const TrialRow& r) { return r.result.device; }},
+        {"threads", "integer", "provenance: intra-op threads of the trial's process",
+         [](const TrialRow& r) { return integer(r.result.threads); }},
+    };
+    t.insert(t.end(), results.begin(), results.end());
+    return t;
+  }();
+  return table;
+}
+
+const std::vector<Column<EpochRow>>& epoch_table() {
+  using R = const EpochRow&;
+  static const std::vector<Column<EpochRow>> table = {
+      {"trial_id", "string", "the trial (trials.csv)", [](R r) { return r.trial.id; }},
+      {"epoch", "integer", "epoch 0 is the network as initialised, before any step",
+       [](R r) { return integer(r.epoch.epoch); }},
+      {"train_loss", "number",
+       "epoch 0: on the whole training set; epochs >= 1: mean over the epoch's minibatches, as "
+       "trained (running average)",
+       [](R r) { return csv_number(r.epoch.train_loss); }},
+      {"train_accuracy", "number", "as `train_loss`, the share classified correctly",
+       [](R r) { return csv_number(r.epoch.train_accuracy); }},
+      {"test_loss", "number", "on the test set after the epoch (cross-entropy, mean per example)",
+       [](R r) { return csv_number(r.epoch.test_loss); }},
+      {"test_accuracy", "number", "on the test set after the epoch",
+       [](R r) { return csv_number(r.epoch.test_accuracy); }},
+      {"lr", "number", "the epoch's learning rate (empty at epoch 0)",
+       [](R r) { return csv_number(r.epoch.lr); }},
+      {"seconds", "number", "the epoch's training steps (0 at epoch 0)",
+       [](R r) { return csv_number(r.epoch.seconds); }},
+      {"online_stats_seconds", "number",
+       "the part of `seconds` spent on the online statistics (dead-unit tracking and gradient "
+       "norms), timed around them",
+       [](R r) { return csv_number(r.epoch.online_stats_seconds); }},
+  };
+  return table;
+}
+
+const std::vector<Column<LayerRow>>& layer_table() {
+  using R = const LayerRow&;
+  static const std::vector<Column<LayerRow>> table = {
+      {"trial_id", "string", "the trial (trials.csv)", [](R r) { return r.trial.id; }},
+      {"epoch", "integer", "as in epochs.csv", [](R r) { return integer(r.layer.epoch); }},
+      {"layer", "integer", "hidden layers counted from the input, from 0",
+       [](R r) { return integer(r.layer.layer); }},
+      {"kind", "string", "`linear` or `conv`", [](R r) { return r.layer.kind; }},
+      {"units", "integer", "features (linear) or channels (conv)",
+       [](R r) { return integer(r.layer.units); }},
+      {"dead_fraction", "number",
+       "share of units whose pre-activation is <= 0 for **every** probe example (and every "
+       "position): units that ReLU silences for all inputs and that get no gradient through "
+       "ReLU. For activations other than ReLU this is the share that *would be* silent under "
+       "ReLU (the unit's input never crosses 0); it does not mean the unit is inactive under "
+       "that activation",
+       [](R r) { return csv_number(r.layer.dead_fraction); }},
+      {"dead_fraction_epoch", "number",
+       "share of units whose pre-activation was <= 0 for every training example seen during "
+       "that epoch, tracked online during training (one max-reduction per layer per step); "
+       "empty at epoch 0 and with `stats.online_dead: false`. Unlike `dead_fraction` it sees "
+       "the weights as they changed during the epoch",
+       [](R r) { return csv_number(r.layer.dead_fraction_epoch); }},
+      {"saturated_fraction", "number",
+       "share of units whose activation derivative is below 1% of that unit's largest possible "
+       "derivative for every probe example (and position). The largest derivative is measured "
+       "on a grid over [-20, 20] (4001 points plus +-1e-6): 1 for ReLU, 0.25 for sigmoid, 1 for "
+       "tanh, max(1, abs(slope)) for (P)ReLU variants, 1.7581 for SELU. Counts dead ReLU units "
+       "and saturated sigmoid/tanh units alike",
+       [](R r) { return csv_number(r.layer.saturated_fraction); }},
+      {"negative_fraction", "number",
+       "share of all pre-activation values (examples x units x positions) that are < 0: the "
+       "sparsity ReLU would produce",
+       [](R r) { return csv_number(r.layer.negative_fraction); }},
+      {"grad_norm", "number",
+       "L2 norm of the layer's weight gradient, averaged over the epoch's steps (empty at epoch "
+       "0): vanishing (small in early layers) or exploding gradients",
+       [](R r) { return csv_number(r.layer.grad_norm); }},
+      {"weight_norm", "number", "L2 (Frobenius) norm of the layer's weight after the epoch",
+       [](R r) { return csv_number(r.layer.weight_norm); }},
+      {"slope_mean", "number", "PReLU only: the mean of the layer's learned slopes",
+       [](R r) { return csv_number(r.layer.slope_mean); }},
+      {"slope_min", "number", "PReLU only: the smallest learned slope",
+       [](R r) { return csv_number(r.layer.slope_min); }},
+      {"slope_max", "number", "PReLU only: the largest learned slope",
+       [](R r) { return csv_number(r.layer.slope_max); }},
+      {"network_dead", "bool",
+       "the network's output is constant over the probe set: for every output, max - min <= "
+       "1e-6 * (1 + max abs(output)). Lu et al. (2019)'s \"born dead\" network when true at "
+       "epoch 0; the same for every layer row of an epoch",
+       [](R r) { return flag(r.layer.network_dead); }},
+  };
+  return table;
+}
+
+namespace {
+
+template <class Row>
+void append_markdown(std::ostringstream& out, const std::string& file,
+                     const std::vector<Column<Row>>& table) {
+  out << "### " << file << "\n\n| column | type | meaning |\n|---|---|---|\n";
+  bool config_listed = false;
+  for (const auto& c : table) {
+    if (c.type == kConfigType) {
+      if (config_listed) continue;
+      config_listed = true;
+      out << "| `activation`, `seed`, `data.*`, `model.*`, `train.*`, `targets.*`, `stats.*` | "
+             "as configured | every configuration key (docs/config.md), one column each; "
+             "`activation` is a label like `leaky_relu(negative_slope=0.2)` |\n";
+      continue;
+    }
+    out << "| `" << c.name << "` | " << c.type << " | " << c.meaning << " |\n";
+  }
+  out << "\n";
+}
+
+}  // namespace
+
+std::string columns_markdown() {
+  std::ostringstream out;
+  append_markdown(out, "trials.csv", trial_table());
+  append_markdown(out, "epochs.csv", epoch_table());
+  append_markdown(out, "layers.csv", layer_table());
+  return out.str();
+}
+
+}  // namespace lab
+}  // namespace relulab
