@@ -147,7 +147,7 @@ int sweep_command(int argc, char** argv, const char* name) {
   }
   if (command == "validate" || parsed.count("dry-run")) {
     std::cout << run.sweep_file << ": valid; sweep '" << sweep.name << "' has " << sweep.trials.size()
-              << " trials (" << sweep.method << "), results in " << relulab::lab::output_dir(sweep, run)
+              << " trials (" << relulab::lab::sweep_method_name(sweep.method) << "), results in " << relulab::lab::output_dir(sweep, run)
               << "\n" << relulab::lab::describe_trials(sweep);
     return 0;
   }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <random>
 #include <set>
@@ -118,6 +119,9 @@ class Loader {
     }
   }
 
+  const std::string& file() const { return file_; }
+
+ private:
   std::string file_;
 };
 
@@ -169,28 +173,35 @@ std::string trial_id(const std::map<std::string, std::string>& values) {
 
 namespace {
 
-Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::string>& overrides) {
-  Loader loader(path);
+// The steps of load_sweep, in order. Each reads one part of the file and
+// fails with the file, line and key of the first mistake.
+
+struct SweepFile {
+  std::string source;
+  YAML::Node root;
+};
+
+SweepFile read_sweep_file(const Loader& loader, const std::string& path) {
   if (!std::filesystem::exists(path)) {
     throw ConfigError(Origin{path}, "", "no such file");
   }
-  std::string source;
+  SweepFile file;
   {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ConfigError(Origin{path}, "", "cannot read");
     std::ostringstream text;
     text << in.rdbuf();
-    source = text.str();
+    file.source = text.str();
   }
-  YAML::Node root;
   try {
-    root = YAML::Load(source);
+    file.root = YAML::Load(file.source);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(Origin{path, e.mark.line + 1, e.mark.column + 1}, "",
                       "malformed YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
     throw ConfigError(Origin{path}, "", "cannot read: " + e.msg);
   }
+  const YAML::Node& root = file.root;
   if (!root.IsMap()) loader.fail(root, "", "a sweep file is a map with name:, base:, parameters: ...");
   loader.reject_duplicate_keys(root);
   for (const auto& kv : root) {
@@ -201,116 +212,147 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
                                      "random_seed, seeds, base, parameters, zip, exclude, max_trials");
     }
   }
+  return file;
+}
 
-  Sweep sweep;
-  sweep.file = path;
-  sweep.source = source;
-  sweep.overrides = overrides;
+// The top-level scalars: name, method, count, random_seed, max_trials.
+struct Header {
+  std::string name;
+  SweepMethod method = SweepMethod::kGrid;
+  int64_t count = 0;  // random only
+  uint64_t random_seed = 0;
+  int64_t max_trials = kDefaultMaxTrials;
+};
+
+// Refuses a sweep that would expand past max_trials, before it is expanded.
+class TrialBudget {
+ public:
+  TrialBudget(const Loader& loader, int64_t max_trials) : loader_(loader), max_trials_(max_trials) {}
+  void check(const YAML::Node& where, const std::string& key, double trials) const {
+    if (trials > static_cast<double>(max_trials_)) {
+      const std::string n = trials < 9e18 ? std::to_string(static_cast<long long>(trials))
+                                          : format_double(trials);
+      loader_.fail(where, key,
+                   "this sweep expands to " + n + " trials, more than max_trials (" +
+                       std::to_string(max_trials_) + "). HINT: if that many is intended, set " +
+                       "max_trials: " + n + " at the top of the file");
+    }
+  }
+
+ private:
+  const Loader& loader_;
+  int64_t max_trials_;
+};
+
+Header read_header(const Loader& loader, const YAML::Node& root) {
+  Header header;
   if (!root["name"] || !root["name"].IsScalar() || root["name"].Scalar().empty()) {
     loader.fail(root, "name", "every sweep needs a name (it names the results folder)");
   }
-  sweep.name = root["name"].Scalar();
-  if (sweep.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+  header.name = root["name"].Scalar();
+  if (header.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
       std::string::npos) {
     loader.fail(root["name"], "name", "use letters, digits, '_', '-' and '.' only (it names a folder)");
   }
-  if (sweep.name[0] == '.') {
+  if (header.name[0] == '.') {
     // '..' would put the results next to results/, '.' into it.
     loader.fail(root["name"], "name", "must not start with '.' (it names a folder under results/)");
   }
-  int64_t max_trials = kDefaultMaxTrials;
   if (const auto node = root["max_trials"]) {
     try {
-      max_trials = node.as<int64_t>();
+      header.max_trials = node.as<int64_t>();
     } catch (const YAML::Exception&) {
       loader.fail(node, "max_trials", "must be an integer");
     }
-    if (max_trials < 1) loader.fail(node, "max_trials", "must be >= 1");
+    if (header.max_trials < 1) loader.fail(node, "max_trials", "must be >= 1");
   }
-  const auto too_many = [&](const YAML::Node& where, const std::string& key, double trials) {
-    if (trials > static_cast<double>(max_trials)) {
-      const std::string n = trials < 9e18 ? std::to_string(static_cast<long long>(trials))
-                                          : format_double(trials);
-      loader.fail(where, key,
-                  "this sweep expands to " + n + " trials, more than max_trials (" +
-                      std::to_string(max_trials) + "). HINT: if that many is intended, set " +
-                      "max_trials: " + n + " at the top of the file");
-    }
-  };
-  sweep.method = root["method"] ? root["method"].Scalar() : "grid";
-  if (sweep.method != "grid" && sweep.method != "random") {
-    loader.fail(root["method"], "method", "must be grid or random, got '" + sweep.method + "'");
+  if (const auto node = root["method"]) {
+    const auto method = parse_sweep_method(node.Scalar());
+    if (!method) loader.fail(node, "method", "must be grid or random, got '" + node.Scalar() + "'");
+    header.method = *method;
   }
-  int64_t count = 0;
+  const bool random = header.method == SweepMethod::kRandom;
   if (root["count"]) {
-    if (sweep.method != "random") loader.fail(root["count"], "count", "applies to method: random only");
+    if (!random) loader.fail(root["count"], "count", "applies to method: random only");
     try {
-      count = root["count"].as<int64_t>();
+      header.count = root["count"].as<int64_t>();
     } catch (const YAML::Exception&) {
       loader.fail(root["count"], "count", "must be an integer");
     }
-    if (count < 1) loader.fail(root["count"], "count", "must be >= 1");
-    too_many(root["count"], "count", static_cast<double>(count));
-  } else if (sweep.method == "random") {
+    if (header.count < 1) loader.fail(root["count"], "count", "must be >= 1");
+    TrialBudget(loader, header.max_trials).check(root["count"], "count", static_cast<double>(header.count));
+  } else if (random) {
     loader.fail(root, "count", "method: random needs count: (how many trials to draw)");
   }
-  uint64_t random_seed = 0;
   if (root["random_seed"]) {
     try {
-      random_seed = root["random_seed"].as<uint64_t>();
+      header.random_seed = root["random_seed"].as<uint64_t>();
     } catch (const YAML::Exception&) {
       loader.fail(root["random_seed"], "random_seed", "must be a non-negative integer");
     }
   }
+  return header;
+}
 
-  // seeds: a list, or n for 0..n-1.
+// seeds: a list, or n for 0..n-1; [0] when absent.
+std::vector<Entry> read_seeds(const Loader& loader, const YAML::Node& root, const TrialBudget& budget) {
   std::vector<Entry> seeds;
-  if (const auto node = root["seeds"]) {
-    if (node.IsScalar()) {
-      int64_t n = 0;
-      try {
-        n = node.as<int64_t>();
-      } catch (const YAML::Exception&) {
-        loader.fail(node, "seeds", "must be a list of integers or a count");
-      }
-      if (n < 1) loader.fail(node, "seeds", "must be >= 1");
-      too_many(node, "seeds", static_cast<double>(n));
-      for (int64_t s = 0; s < n; ++s) seeds.push_back(Entry{YAML::Node(s), loader.at(node)});
-    } else if (node.IsSequence() && node.size() > 0) {
-      std::set<std::string> seen;
-      for (const auto& s : node) {
-        check_value(*find_key("seed"), s, loader.at(s));
-        if (!seen.insert(s.Scalar()).second) loader.fail(s, "seeds", "duplicate seed " + s.Scalar());
-        seeds.push_back(Entry{s, loader.at(s)});
-      }
-    } else {
-      loader.fail(node, "seeds", "must be a non-empty list of integers or a count");
+  const auto node = root["seeds"];
+  if (!node) return {Entry{YAML::Node(0), Origin{loader.file()}}};
+  if (node.IsScalar()) {
+    int64_t n = 0;
+    try {
+      n = node.as<int64_t>();
+    } catch (const YAML::Exception&) {
+      loader.fail(node, "seeds", "must be a list of integers or a count");
+    }
+    if (n < 1) loader.fail(node, "seeds", "must be >= 1");
+    budget.check(node, "seeds", static_cast<double>(n));
+    for (int64_t s = 0; s < n; ++s) seeds.push_back(Entry{YAML::Node(s), loader.at(node)});
+  } else if (node.IsSequence() && node.size() > 0) {
+    std::set<std::string> seen;
+    for (const auto& s : node) {
+      check_value(*find_key("seed"), s, loader.at(s));
+      if (!seen.insert(s.Scalar()).second) loader.fail(s, "seeds", "duplicate seed " + s.Scalar());
+      seeds.push_back(Entry{s, loader.at(s)});
     }
   } else {
-    seeds.push_back(Entry{YAML::Node(0), Origin{path}});
+    loader.fail(node, "seeds", "must be a non-empty list of integers or a count");
   }
+  return seeds;
+}
 
+Assignment read_base(const Loader& loader, const YAML::Node& root) {
   Assignment base;
   if (const auto node = root["base"]) {
     if (!node.IsMap()) loader.fail(node, "base", "must be a map of sections (data, model, train, ...)");
     loader.flatten(node, "", &base);
   }
+  return base;
+}
 
+// What varies: grid axes (parameters and zip groups) or random distributions.
+struct Variations {
   std::vector<Axis> axes;
   std::vector<Distribution> distributions;
   std::set<std::string> varied;
-  auto mark_varied = [&](const std::string& key, const YAML::Node& where) {
+
+  void mark_varied(const Loader& loader, const std::string& key, const YAML::Node& where) {
     if (!varied.insert(key).second) loader.fail(where, key, "varied twice (parameters and zip)");
-  };
+  }
+};
+
+void read_parameters(const Loader& loader, const YAML::Node& root, const Header& header,
+                     Variations& variations) {
   if (const auto node = root["parameters"]) {
     if (!node.IsMap()) loader.fail(node, "parameters", "must be a map of key: {values: [...]}");
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
       const KeySpec& spec = loader.spec_for(key, loader.at(kv.first));
-      mark_varied(key, kv.first);
+      variations.mark_varied(loader, key, kv.first);
       const YAML::Node p = kv.second;
       if (!p.IsMap()) loader.fail(kv.second, key, "must be {values: [...]}" +
-                                                      std::string(sweep.method == "random" ? " or {min:, max:, log:}" : ""));
+                                                      std::string(header.method == SweepMethod::kRandom ? " or {min:, max:, log:}" : ""));
       for (const auto& field : p) {
         const auto name = field.first.Scalar();
         const std::vector<std::string> allowed = {"values", "min", "max", "log", "integer"};
@@ -329,7 +371,7 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
           dist.values.push_back(Entry{v, loader.at(v)});
         }
       } else if (p["min"] || p["max"]) {
-        if (sweep.method != "random") loader.fail(kv.second, key, "min/max ranges need method: random; use values: for a grid");
+        if (header.method != SweepMethod::kRandom) loader.fail(kv.second, key, "min/max ranges need method: random; use values: for a grid");
         if (!p["min"] || !p["max"]) loader.fail(kv.second, key, "a range needs both min and max");
         if (spec.type != ValueType::kInt && spec.type != ValueType::kDouble) {
           loader.fail(kv.second, key, "a range needs a numeric key");
@@ -353,15 +395,19 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
       } else {
         loader.fail(kv.second, key, "needs values: [...] (or min/max with method: random)");
       }
-      if (sweep.method == "grid") {
+      if (header.method == SweepMethod::kGrid) {
         Axis axis;
         for (const auto& v : dist.values) axis.choices.push_back({{key, v}});
-        axes.push_back(axis);
+        variations.axes.push_back(axis);
       } else {
-        distributions.push_back(dist);
+        variations.distributions.push_back(dist);
       }
     }
   }
+}
+
+// zip: groups of keys whose lists advance together (one axis per group).
+void read_zip(const Loader& loader, const YAML::Node& root, Variations& variations) {
   if (const auto node = root["zip"]) {
     if (!node.IsSequence()) loader.fail(node, "zip", "must be a list of groups {key: [values], ...}");
     for (const auto& group : node) {
@@ -371,7 +417,7 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
       for (const auto& kv : group) {
         const std::string key = kv.first.Scalar();
         const KeySpec& spec = loader.spec_for(key, loader.at(kv.first));
-        mark_varied(key, kv.first);
+        variations.mark_varied(loader, key, kv.first);
         if (!kv.second.IsSequence() || kv.second.size() == 0) loader.fail(kv.second, key, "must be a non-empty list");
         if (length == 0) {
           length = kv.second.size();
@@ -385,10 +431,14 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
           axis.choices[i][key] = Entry{kv.second[i], loader.at(kv.second[i])};
         }
       }
-      axes.push_back(axis);
+      variations.axes.push_back(axis);
     }
   }
 
+}
+
+void apply_overrides(const Loader& loader, const std::vector<std::string>& overrides, Assignment& base,
+                     Variations& variations) {
   // --set overrides win over base and over any axis that varies the key.
   for (const auto& text : overrides) {
     // Not a structured binding: lambdas below capture `key`, which C++17
@@ -400,20 +450,25 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
     const KeySpec& spec = loader.spec_for(key, origin);
     check_value(spec, value, origin);
     base[key] = Entry{value, origin};
-    for (auto& axis : axes) {
+    for (auto& axis : variations.axes) {
       for (auto& choice : axis.choices) choice.erase(key);
     }
     // An axis left with nothing to vary goes (a zip group keeps its other keys).
-    axes.erase(std::remove_if(axes.begin(), axes.end(),
+    variations.axes.erase(std::remove_if(variations.axes.begin(), variations.axes.end(),
                               [](const Axis& a) { return a.choices.empty() || a.choices[0].empty(); }),
-               axes.end());
-    distributions.erase(std::remove_if(distributions.begin(), distributions.end(),
+               variations.axes.end());
+    variations.distributions.erase(std::remove_if(variations.distributions.begin(), variations.distributions.end(),
                                        [&](const Distribution& d) { return d.key == key; }),
-                        distributions.end());
+                        variations.distributions.end());
   }
 
+}
+
+// exclude: partial assignments, compared by canonical value.
+using Exclusion = std::map<std::string, std::string>;
+std::vector<Exclusion> read_excludes(const Loader& loader, const YAML::Node& root) {
+  std::vector<Exclusion> excludes;
   // Exclusions: partial assignments, compared by canonical value.
-  std::vector<std::map<std::string, std::string>> excludes;
   if (const auto node = root["exclude"]) {
     if (!node.IsSequence()) loader.fail(node, "exclude", "must be a list of {key: value, ...}");
     for (const auto& rule : node) {
@@ -429,17 +484,24 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
     }
   }
 
-  // The combinations: a grid, or random draws. Counted before they exist.
-  double expected = static_cast<double>(seeds.size()) *
-                    (sweep.method == "grid" ? 1.0 : static_cast<double>(count));
-  if (sweep.method == "grid") {
-    for (const auto& axis : axes) expected *= static_cast<double>(axis.choices.size());
+  return excludes;
+}
+
+// The combinations: a grid, or random draws. Counted (against max_trials)
+// before they exist.
+std::vector<Assignment> expand_combinations(const YAML::Node& root, const Header& header,
+                                            const Variations& variations, size_t seeds,
+                                            const TrialBudget& budget) {
+  const bool grid = header.method == SweepMethod::kGrid;
+  double expected = static_cast<double>(seeds) * (grid ? 1.0 : static_cast<double>(header.count));
+  if (grid) {
+    for (const auto& axis : variations.axes) expected *= static_cast<double>(axis.choices.size());
   }
-  too_many(root["parameters"] ? root["parameters"] : root, "parameters", expected);
+  budget.check(root["parameters"] ? root["parameters"] : root, "parameters", expected);
   std::vector<Assignment> combos;
-  if (sweep.method == "grid") {
+  if (grid) {
     combos.push_back({});
-    for (const auto& axis : axes) {
+    for (const auto& axis : variations.axes) {
       std::vector<Assignment> next;
       for (const auto& combo : combos) {
         for (const auto& choice : axis.choices) {
@@ -451,10 +513,10 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
       combos = next;
     }
   } else {
-    std::mt19937_64 rng(random_seed);
-    for (int64_t i = 0; i < count; ++i) {
+    std::mt19937_64 rng(header.random_seed);
+    for (int64_t i = 0; i < header.count; ++i) {
       Assignment a;
-      for (const auto& d : distributions) {
+      for (const auto& d : variations.distributions) {
         if (!d.values.empty()) {
           a[d.key] = d.values[std::min(d.values.size() - 1,
                                        static_cast<size_t>(unit_uniform(rng) * d.values.size()))];
@@ -467,7 +529,7 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
                                    : YAML::Node(format_double(v)),
                          d.origin};
       }
-      for (const auto& axis : axes) {
+      for (const auto& axis : variations.axes) {
         const auto& choice = axis.choices[std::min(axis.choices.size() - 1,
                                                    static_cast<size_t>(unit_uniform(rng) * axis.choices.size()))];
         for (const auto& [k, v] : choice) a[k] = v;
@@ -476,6 +538,45 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
     }
   }
 
+  return combos;
+}
+
+// Rules that involve several keys, reported at the key that breaks them.
+void check_rules_across_keys(const TrialConfig& c,
+                             const std::function<Origin(const std::string&)>& origin_of) {
+  if (c.train.nesterov && c.train.momentum <= 0) {
+    throw ConfigError(origin_of("train.nesterov"), "train.nesterov", "needs train.momentum > 0");
+  }
+  if ((c.model.depth > 0) != (c.model.width > 0)) {
+    throw ConfigError(origin_of(c.model.depth > 0 ? "model.depth" : "model.width"),
+                      c.model.depth > 0 ? "model.depth" : "model.width",
+                      "model.depth and model.width go together (or use model.hidden)");
+  }
+  if (c.model.arch == "cnn" && c.data.dataset != "fashion-mnist") {
+    throw ConfigError(origin_of("model.arch"), "model.arch",
+                      "cnn needs image data (data.dataset: fashion-mnist), got " + c.data.dataset);
+  }
+  if (c.data.dataset == "gaussian" && c.train.epochs != 0) {
+    throw ConfigError(origin_of("train.epochs"), "train.epochs",
+                      "the gaussian dataset has no labels: it measures at initialisation "
+                      "only, so train.epochs must be 0");
+  }
+  if (c.data.dataset == "fashion-mnist") {
+    for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+      if (!std::filesystem::exists(std::filesystem::path(c.data.path) / f)) {
+        throw ConfigError(origin_of("data.path"), "data.path",
+                          "missing " + (std::filesystem::path(c.data.path) / f).string() +
+                              "; HINT: apt-get install dataset-fashion-mnist (scripts/setup does)");
+      }
+    }
+  }
+}
+
+// One Trial per combination and seed, base values under the combination's,
+// excluded ones left out; identical trials are an error.
+void add_trials(const std::string& path, const Assignment& base, const std::vector<Assignment>& combos,
+                const std::vector<Entry>& seeds, const std::vector<Exclusion>& excludes, Sweep& sweep) {
   std::map<std::string, int64_t> seen_ids;
   for (const auto& combo : combos) {
     for (const auto& seed : seeds) {
@@ -494,39 +595,10 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
       });
       if (excluded) continue;
 
-      // Rules that involve several keys, reported at the key that breaks them.
-      auto origin_of = [&](const std::string& key) {
+      check_rules_across_keys(trial.config, [&](const std::string& key) {
         const auto it = full.find(key);
         return it == full.end() ? Origin{path} : it->second.origin;
-      };
-      const auto& c = trial.config;
-      if (c.train.nesterov && c.train.momentum <= 0) {
-        throw ConfigError(origin_of("train.nesterov"), "train.nesterov", "needs train.momentum > 0");
-      }
-      if ((c.model.depth > 0) != (c.model.width > 0)) {
-        throw ConfigError(origin_of(c.model.depth > 0 ? "model.depth" : "model.width"),
-                          c.model.depth > 0 ? "model.depth" : "model.width",
-                          "model.depth and model.width go together (or use model.hidden)");
-      }
-      if (c.model.arch == "cnn" && c.data.dataset != "fashion-mnist") {
-        throw ConfigError(origin_of("model.arch"), "model.arch",
-                          "cnn needs image data (data.dataset: fashion-mnist), got " + c.data.dataset);
-      }
-      if (c.data.dataset == "gaussian" && c.train.epochs != 0) {
-        throw ConfigError(origin_of("train.epochs"), "train.epochs",
-                          "the gaussian dataset has no labels: it measures at initialisation "
-                          "only, so train.epochs must be 0");
-      }
-      if (c.data.dataset == "fashion-mnist") {
-        for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
-          if (!std::filesystem::exists(std::filesystem::path(c.data.path) / f)) {
-            throw ConfigError(origin_of("data.path"), "data.path",
-                              "missing " + (std::filesystem::path(c.data.path) / f).string() +
-                                  "; HINT: apt-get install dataset-fashion-mnist (scripts/setup does)");
-          }
-        }
-      }
+      });
       trial.id = trial_id(trial.values);
       const auto [it, inserted] = seen_ids.emplace(trial.id, static_cast<int64_t>(sweep.trials.size()));
       if (!inserted) {
@@ -539,11 +611,45 @@ Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::strin
       sweep.trials.push_back(std::move(trial));
     }
   }
+}
+
+Sweep load_sweep_unguarded(const std::string& path, const std::vector<std::string>& overrides) {
+  const Loader loader(path);
+  const SweepFile file = read_sweep_file(loader, path);
+  const YAML::Node& root = file.root;
+  const Header header = read_header(loader, root);
+  const TrialBudget budget(loader, header.max_trials);
+  const std::vector<Entry> seeds = read_seeds(loader, root, budget);
+  Assignment base = read_base(loader, root);
+  Variations variations;
+  read_parameters(loader, root, header, variations);
+  read_zip(loader, root, variations);
+  apply_overrides(loader, overrides, base, variations);
+  const std::vector<Exclusion> excludes = read_excludes(loader, root);
+  const auto combos = expand_combinations(root, header, variations, seeds.size(), budget);
+
+  Sweep sweep;
+  sweep.file = path;
+  sweep.source = file.source;
+  sweep.overrides = overrides;
+  sweep.name = header.name;
+  sweep.method = header.method;
+  add_trials(path, base, combos, seeds, excludes, sweep);
   if (sweep.trials.empty()) throw ConfigError(Origin{path}, "exclude", "every trial is excluded");
   return sweep;
 }
 
 }  // namespace
+
+std::optional<SweepMethod> parse_sweep_method(const std::string& text) {
+  if (text == "grid") return SweepMethod::kGrid;
+  if (text == "random") return SweepMethod::kRandom;
+  return std::nullopt;
+}
+
+const char* sweep_method_name(SweepMethod method) {
+  return method == SweepMethod::kGrid ? "grid" : "random";
+}
 
 // Every mistake must come out as a ConfigError naming the file, line and
 // key; a yaml-cpp conversion that slipped past the checks above (the fuzzer
@@ -568,7 +674,7 @@ Sweep load_sweep_snapshot(const std::string& path) {
   Sweep sweep;
   sweep.file = path;
   sweep.name = root["name"] ? root["name"].Scalar() : "";
-  sweep.method = root["method"] ? root["method"].Scalar() : "";
+  if (root["method"]) sweep.method = parse_sweep_method(root["method"].Scalar()).value_or(SweepMethod::kGrid);
   if (!root["trials"] || !root["trials"].IsSequence()) {
     throw ConfigError(Origin{path}, "trials", "not a relulab sweep snapshot (no trials list)");
   }
@@ -588,7 +694,7 @@ std::string Sweep::effective_yaml() const {
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << name;
   out << YAML::Key << "source" << YAML::Value << file;
-  out << YAML::Key << "method" << YAML::Value << method;
+  out << YAML::Key << "method" << YAML::Value << sweep_method_name(method);
   out << YAML::Key << "overrides" << YAML::Value << YAML::Flow << overrides;
   out << YAML::Key << "trials" << YAML::Value << YAML::BeginSeq;
   for (const auto& t : trials) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,16 @@ struct Trial {
   std::map<std::string, std::string> values;
 };
 
+/// How the trials are chosen: every combination, or random draws.
+enum class SweepMethod { kGrid, kRandom };
+/// "grid" or "random" as the enum; nullopt for anything else.
+std::optional<SweepMethod> parse_sweep_method(const std::string& text);
+const char* sweep_method_name(SweepMethod method);
+
 struct Sweep {
   std::string name;
   std::string file;
-  std::string method;
+  SweepMethod method = SweepMethod::kGrid;
   /// The file's text as it was loaded: written next to the results, and the
   /// only copy workers and array tasks read (editing the file mid-run
   /// changes nothing of a running sweep).
