@@ -15,12 +15,12 @@ namespace {
 
 TrialConfig spirals_trial() {
   TrialConfig c;
-  c.data.dataset = "spirals";
+  c.data.dataset = DatasetKind::kSpirals;
   c.data.samples = 300;
   c.data.test_samples = 100;
   c.data.probe_size = 100;
   c.model.hidden = {16, 16};
-  c.model.init = "kaiming_normal";
+  c.model.init = Init::kKaimingNormal;
   c.train.epochs = 3;
   c.train.batch_size = 32;
   c.train.lr = 0.05;
@@ -82,7 +82,7 @@ TEST(TrainerTest, NonFiniteLossEndsTheTrialAsDiverged) {
 
 TEST(TrainerTest, ErrorsEndTheTrialAsFailed) {
   auto config = spirals_trial();
-  config.train.device = "cuda";  // no CUDA in this LibTorch build
+  config.train.device = Device::kCuda;  // no CUDA in this LibTorch build
   if (torch::cuda::is_available()) GTEST_SKIP() << "CUDA present";
   const auto r = run_trial(config, load_dataset(config.data));
   EXPECT_EQ(r.status, "failed");
@@ -122,7 +122,7 @@ TEST(NetworkStatsTest, KnownWeightsGiveKnownDeadUnits) {
 
 TEST(NetworkStatsTest, CnnLayersAreChannels) {
   ModelConfig model;
-  model.arch = "cnn";
+  model.arch = Arch::kCnn;
   model.channels = {4, 6};
   ActivationConfig prelu;
   prelu.name = "prelu";

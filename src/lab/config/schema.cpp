@@ -120,6 +120,17 @@ KeySpec string_key(std::string key, Field field,
   return s;
 }
 
+// A choice among an enum's named values (choices.h).
+template <typename Choice, typename Field>
+KeySpec choice_key(std::string key, Field field, std::string doc) {
+  KeySpec s{std::move(key), ValueType::kString, std::move(doc)};
+  s.choices = choice_names<Choice>();
+  // check_value has accepted only the choices' names by now.
+  s.set = [field](TrialConfig& c, const YAML::Node& n) { field(c) = *parse_choice<Choice>(n.Scalar()); };
+  s.get = [field](const TrialConfig& c) { return name_of(field(c)); };
+  return s;
+}
+
 template <typename Field>
 KeySpec int_list_key(std::string key, Field field,
                      std::string doc) {
@@ -201,8 +212,7 @@ std::vector<KeySpec> build_schema() {
       int_key("seed", [](auto& c) -> auto& { return c.seed; }, 0,
               "The trial's seed (initialisation, batch order, random slopes). Set by the "
               "sweep's `seeds:` axis, not in `base`."),
-      string_key("data.dataset", [](auto& c) -> auto& { return c.data.dataset; },
-                 {"fashion-mnist", "spirals", "teacher", "gaussian"},
+      choice_key<DatasetKind>("data.dataset", [](auto& c) -> auto& { return c.data.dataset; },
                  "fashion-mnist: Debian's dataset-fashion-mnist IDX files; spirals: `arms` "
                  "interleaved 2-D spirals with Gaussian noise; teacher: Gaussian inputs "
                  "labelled by a random ReLU teacher network; gaussian: unlabelled Gaussian "
@@ -236,8 +246,7 @@ std::vector<KeySpec> build_schema() {
       int_key("data.seed", [](auto& c) -> auto& { return c.data.seed; }, 0,
               "Seed of the data itself (subsets, probe set, synthetic data), kept apart from "
               "the trial seed so that every trial of a sweep sees the same data."),
-      string_key("model.arch", [](auto& c) -> auto& { return c.model.arch; },
-                 {"mlp", "cnn"},
+      choice_key<Arch>("model.arch", [](auto& c) -> auto& { return c.model.arch; },
                  "mlp: fully connected layers; cnn: conv blocks (3x3 conv, activation, 2x2 "
                  "max-pool) then a linear head (image data only)."),
       int_list_key("model.hidden", [](auto& c) -> auto& { return c.model.hidden; },
@@ -248,16 +257,14 @@ std::vector<KeySpec> build_schema() {
               "mlp: width of each of the model.depth hidden layers."),
       int_list_key("model.channels", [](auto& c) -> auto& { return c.model.channels; },
                    "cnn: output channels of each conv block."),
-      string_key("model.init", [](auto& c) -> auto& { return c.model.init; },
-                 {"default", "kaiming_normal", "kaiming_uniform", "xavier_normal", "orthogonal"},
+      choice_key<Init>("model.init", [](auto& c) -> auto& { return c.model.init; },
                  "Weight initialisation. default: LibTorch's; kaiming_*: fan-in, gain matched to "
                  "the activation (see docs/statistics.md); biases are zero except with default."),
       int_key("train.epochs", [](auto& c) -> auto& { return c.train.epochs; }, 0,
               "Training epochs; 0 measures at initialisation only."),
       int_key("train.batch_size", [](auto& c) -> auto& { return c.train.batch_size; }, 1,
               "Minibatch size."),
-      string_key("train.optimizer", [](auto& c) -> auto& { return c.train.optimizer; },
-                 {"sgd", "adam", "adamw"}, "Optimizer."),
+      choice_key<Optimizer>("train.optimizer", [](auto& c) -> auto& { return c.train.optimizer; }, "Optimizer."),
       double_key("train.lr", [](auto& c) -> auto& { return c.train.lr; }, 0, true, kInf,
                  "Learning rate (initial, for schedules)."),
       double_key("train.momentum", [](auto& c) -> auto& { return c.train.momentum; }, 0,
@@ -270,8 +277,7 @@ std::vector<KeySpec> build_schema() {
                [](auto& c) -> auto& { return c.train.prelu_weight_decay; },
                "Apply weight decay to PReLU slopes too. Off by default: decay pulls the slopes "
                "towards 0, i.e. towards ReLU (He et al. 2015 use none)."),
-      string_key("train.schedule", [](auto& c) -> auto& { return c.train.schedule; },
-                 {"constant", "cosine", "step"},
+      choice_key<Schedule>("train.schedule", [](auto& c) -> auto& { return c.train.schedule; },
                  "Learning-rate schedule, updated per epoch: cosine anneals to 0 over the "
                  "epochs; step multiplies by gamma every step_size epochs."),
       int_key("train.step_size", [](auto& c) -> auto& { return c.train.step_size; }, 1,
@@ -281,8 +287,7 @@ std::vector<KeySpec> build_schema() {
       int_key("train.threads", [](auto& c) -> auto& { return c.train.threads; }, 1,
               "Intra-op threads of the trial. 1 (default) with trials in parallel (--jobs) is "
               "the fastest use of a small machine."),
-      string_key("train.device", [](auto& c) -> auto& { return c.train.device; },
-                 {"cpu", "cuda"}, "Where the trial runs."),
+      choice_key<Device>("train.device", [](auto& c) -> auto& { return c.train.device; }, "Where the trial runs."),
       double_key("targets.test_accuracy",
                  [](auto& c) -> auto& { return c.targets.test_accuracy; }, 0, false, 1,
                  "Test accuracy that counts as converged (epochs_to_target); 0: none."),

@@ -552,16 +552,16 @@ void check_rules_across_keys(const TrialConfig& c,
                       c.model.depth > 0 ? "model.depth" : "model.width",
                       "model.depth and model.width go together (or use model.hidden)");
   }
-  if (c.model.arch == "cnn" && c.data.dataset != "fashion-mnist") {
+  if (c.model.arch == Arch::kCnn && c.data.dataset != DatasetKind::kFashionMnist) {
     throw ConfigError(origin_of("model.arch"), "model.arch",
-                      "cnn needs image data (data.dataset: fashion-mnist), got " + c.data.dataset);
+                      "cnn needs image data (data.dataset: fashion-mnist), got " + name_of(c.data.dataset));
   }
-  if (c.data.dataset == "gaussian" && c.train.epochs != 0) {
+  if (c.data.dataset == DatasetKind::kGaussian && c.train.epochs != 0) {
     throw ConfigError(origin_of("train.epochs"), "train.epochs",
                       "the gaussian dataset has no labels: it measures at initialisation "
                       "only, so train.epochs must be 0");
   }
-  if (c.data.dataset == "fashion-mnist") {
+  if (c.data.dataset == DatasetKind::kFashionMnist) {
     for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                           "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
       if (!std::filesystem::exists(std::filesystem::path(c.data.path) / f)) {

@@ -6,13 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "lab/config/choices.h"
 #include "relulab/nn/factory.h"
 
 namespace relulab {
 namespace lab {
 
 struct DataConfig {
-  std::string dataset = "fashion-mnist";  // fashion-mnist | spirals | teacher | gaussian
+  DatasetKind dataset = DatasetKind::kFashionMnist;
   std::string path = "/usr/share/datasets/fashion-mnist";
   int64_t train_subset = 0;   // 0: all training examples
   int64_t test_subset = 0;    // 0: all test examples
@@ -29,12 +30,12 @@ struct DataConfig {
 };
 
 struct ModelConfig {
-  std::string arch = "mlp";                 // mlp | cnn
+  Arch arch = Arch::kMlp;
   std::vector<int64_t> hidden = {256, 256}; // mlp widths (unless depth/width)
   int64_t depth = 0;                        // mlp: depth x width overrides hidden
   int64_t width = 0;
   std::vector<int64_t> channels = {16, 32}; // cnn: one conv block per entry
-  std::string init = "default";  // default | kaiming_normal | kaiming_uniform | xavier_normal | orthogonal
+  Init init = Init::kDefault;
 };
 
 struct ActivationConfig {
@@ -49,17 +50,17 @@ struct ActivationConfig {
 struct TrainConfig {
   int64_t epochs = 5;
   int64_t batch_size = 128;
-  std::string optimizer = "sgd";  // sgd | adam | adamw
+  Optimizer optimizer = Optimizer::kSgd;
   double lr = 0.01;
   double momentum = 0.0;
   bool nesterov = false;
   double weight_decay = 0.0;
   bool prelu_weight_decay = false;  // decay PReLU slopes too (off: He et al.)
-  std::string schedule = "constant";  // constant | cosine | step
+  Schedule schedule = Schedule::kConstant;
   int64_t step_size = 1;              // step: epochs between decays
   double gamma = 0.1;                 // step: decay factor
   int64_t threads = 1;                // intra-op threads per trial
-  std::string device = "cpu";         // cpu | cuda
+  Device device = Device::kCpu;
 };
 
 struct TargetConfig {

@@ -132,11 +132,13 @@ Dataset gaussian(const DataConfig& c) {
 
 Dataset load_dataset(const DataConfig& config) {
   torch::NoGradGuard no_grad;
-  if (config.dataset == "fashion-mnist") return fashion_mnist(config);
-  if (config.dataset == "spirals") return spirals(config);
-  if (config.dataset == "teacher") return teacher(config);
-  if (config.dataset == "gaussian") return gaussian(config);
-  throw std::runtime_error("unknown dataset '" + config.dataset + "'");
+  switch (config.dataset) {
+    case DatasetKind::kFashionMnist: return fashion_mnist(config);
+    case DatasetKind::kSpirals: return spirals(config);
+    case DatasetKind::kTeacher: return teacher(config);
+    case DatasetKind::kGaussian: return gaussian(config);
+  }
+  throw std::runtime_error("unknown dataset " + std::to_string(static_cast<int>(config.dataset)));
 }
 
 }  // namespace lab

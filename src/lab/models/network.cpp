@@ -22,7 +22,7 @@ torch::nn::AnyModule make_layer_activation(const ActivationConfig& a, int64_t un
 
 NetworkImpl::NetworkImpl(const ModelConfig& model, const ActivationConfig& activation,
                          const std::vector<int64_t>& input_shape, int64_t outputs) {
-  conv_ = model.arch == "cnn";
+  conv_ = model.arch == Arch::kCnn;
   if (conv_) {
     TORCH_CHECK(input_shape.size() == 3, "cnn needs (C, H, W) inputs");
     int64_t channels = input_shape[0], h = input_shape[1], w = input_shape[2];
@@ -80,21 +80,21 @@ double activation_gain(const ActivationConfig& a) {
 }
 
 void initialise(Network& net, const ModelConfig& model, const ActivationConfig& activation) {
-  if (model.init == "default") return;
+  if (model.init == Init::kDefault) return;
   torch::NoGradGuard no_grad;
   const double gain = activation_gain(activation);
   for (const auto& layer : net->hidden()) {
     at::Tensor w = layer.weight;
     const int64_t fan_in = w[0].numel();
     const int64_t fan_out = w.size(0) * (w.dim() > 2 ? w[0][0].numel() : 1);
-    if (model.init == "kaiming_normal") {
+    if (model.init == Init::kKaimingNormal) {
       w.normal_(0, gain / std::sqrt(static_cast<double>(fan_in)));
-    } else if (model.init == "kaiming_uniform") {
+    } else if (model.init == Init::kKaimingUniform) {
       const double bound = gain * std::sqrt(3.0 / fan_in);
       w.uniform_(-bound, bound);
-    } else if (model.init == "xavier_normal") {
+    } else if (model.init == Init::kXavierNormal) {
       w.normal_(0, gain * std::sqrt(2.0 / static_cast<double>(fan_in + fan_out)));
-    } else if (model.init == "orthogonal") {
+    } else if (model.init == Init::kOrthogonal) {
       torch::nn::init::orthogonal_(w, gain);
     }
     for (auto& p : layer.transform.ptr()->named_parameters()) {

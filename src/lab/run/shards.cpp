@@ -67,11 +67,11 @@ std::optional<Shard> shard_from_environment(bool slurm_requested) {
 }
 
 double expected_cost(const TrialConfig& c) {
-  double examples = c.data.dataset == "fashion-mnist"
+  double examples = c.data.dataset == DatasetKind::kFashionMnist
                         ? (c.data.train_subset > 0 ? c.data.train_subset : 60000)
                         : c.data.samples;
-  if (c.data.dataset == "gaussian") examples = c.data.probe_size;
-  return static_cast<double>(c.train.epochs + 1) * examples * (c.model.arch == "cnn" ? 8.0 : 1.0);
+  if (c.data.dataset == DatasetKind::kGaussian) examples = c.data.probe_size;
+  return static_cast<double>(c.train.epochs + 1) * examples * (c.model.arch == Arch::kCnn ? 8.0 : 1.0);
 }
 
 std::vector<int64_t> shard_trials(const Sweep& sweep, const std::vector<int64_t>& candidates,

@@ -27,28 +27,32 @@ std::vector<torch::optim::OptimizerParamGroup> groups(std::vector<at::Tensor> pa
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& t,
                                                         std::vector<at::Tensor> parameters,
                                                         std::vector<at::Tensor> slopes) {
-  if (t.optimizer == "sgd") {
-    const auto o = torch::optim::SGDOptions(t.lr).momentum(t.momentum).nesterov(t.nesterov)
-                       .weight_decay(t.weight_decay);
-    return std::make_unique<torch::optim::SGD>(
-        groups(std::move(parameters), std::move(slopes), o, t.prelu_weight_decay), o);
+  switch (t.optimizer) {
+    case Optimizer::kSgd: {
+      const auto o = torch::optim::SGDOptions(t.lr).momentum(t.momentum).nesterov(t.nesterov)
+                         .weight_decay(t.weight_decay);
+      return std::make_unique<torch::optim::SGD>(
+          groups(std::move(parameters), std::move(slopes), o, t.prelu_weight_decay), o);
+    }
+    case Optimizer::kAdam: {
+      const auto o = torch::optim::AdamOptions(t.lr).weight_decay(t.weight_decay);
+      return std::make_unique<torch::optim::Adam>(
+          groups(std::move(parameters), std::move(slopes), o, t.prelu_weight_decay), o);
+    }
+    case Optimizer::kAdamW: {
+      const auto o = torch::optim::AdamWOptions(t.lr).weight_decay(t.weight_decay);
+      return std::make_unique<torch::optim::AdamW>(
+          groups(std::move(parameters), std::move(slopes), o, t.prelu_weight_decay), o);
+    }
   }
-  if (t.optimizer == "adam") {
-    const auto o = torch::optim::AdamOptions(t.lr).weight_decay(t.weight_decay);
-    return std::make_unique<torch::optim::Adam>(
-        groups(std::move(parameters), std::move(slopes), o, t.prelu_weight_decay), o);
-  }
-  TORCH_CHECK(t.optimizer == "adamw", "unknown optimizer '", t.optimizer, "'");
-  const auto o = torch::optim::AdamWOptions(t.lr).weight_decay(t.weight_decay);
-  return std::make_unique<torch::optim::AdamW>(
-      groups(std::move(parameters), std::move(slopes), o, t.prelu_weight_decay), o);
+  TORCH_CHECK(false, "unknown optimizer ", static_cast<int>(t.optimizer));
 }
 
 double scheduled_lr(const TrainConfig& t, int64_t epoch) {
-  if (t.schedule == "cosine") {
+  if (t.schedule == Schedule::kCosine) {
     return 0.5 * t.lr * (1 + std::cos(M_PI * (epoch - 1) / std::max<int64_t>(1, t.epochs)));
   }
-  if (t.schedule == "step") {
+  if (t.schedule == Schedule::kStep) {
     return t.lr * std::pow(t.gamma, static_cast<double>((epoch - 1) / t.step_size));
   }
   return t.lr;

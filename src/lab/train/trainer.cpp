@@ -128,11 +128,11 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
   const auto& t = config.train;
   torch::manual_seed(static_cast<uint64_t>(config.seed));
   at::set_num_threads(static_cast<int>(t.threads));
-  TORCH_CHECK(t.device == "cpu" || torch::cuda::is_available(),
+  TORCH_CHECK(t.device == Device::kCpu || torch::cuda::is_available(),
               "train.device is cuda but LibTorch sees no CUDA device (this LibTorch is ",
               torch::cuda::is_available() ? "CUDA-enabled" : "CPU-only",
               "). HINT: run with --set train.device=cpu");
-  const torch::Device device(t.device == "cuda" ? torch::kCUDA : torch::kCPU);
+  const torch::Device device(t.device == Device::kCuda ? torch::kCUDA : torch::kCPU);
 
   Network net(config.model, config.activation, data.input_shape, std::max<int64_t>(data.classes, 1));
   initialise(net, config.model, config.activation);
@@ -237,7 +237,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
 TrialResult run_trial(const TrialConfig& config, const Dataset& data, const EpochCallback& on_epoch) {
   TrialResult result;
   result.threads = config.train.threads;
-  result.device = config.train.device;
+  result.device = name_of(config.train.device);
   const auto start = Clock::now();
   try {
     train_and_measure(config, data, on_epoch, &result);
