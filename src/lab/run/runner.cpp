@@ -1,30 +1,12 @@
 // The sweep runner and its worker processes.
 //
-// Note [Worker processes]
-// Trials run in child processes (fork + exec of this executable as
-// `relulab _worker`), never in threads of this one: LibTorch's random
-// generator, thread settings and BLAS state are per process, so a trial's
-// results cannot depend on what ran beside it (determinism across --jobs),
-// and a trial that crashes takes down only its worker. Each worker loads a
-// dataset once and keeps it for the trials that share it.
-//
-// Protocol, one line per message:
-//   parent -> worker (stdin):   "<trial index> <trial id>"
-//   worker -> parent (stdout):  "epoch <index> <epoch>" after each epoch,
-//                               "done <index> <status>" once the record is written.
-// Closing the worker's stdin ends it. Workers ignore SIGINT and SIGTERM
-// (a terminal's Ctrl-C and Slurm's time limit signal the whole process
-// group): the parent decides. Interrupted, it stops them with SIGKILL, and
-// their unfinished trials leave no record, so a rerun runs them again; a
-// worker whose parent dies is killed too (PR_SET_PDEATHSIG).
+// Note [Worker processes] is in worker.h.
 
 #include "lab/run/runner.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,7 +26,6 @@
 #include <sstream>
 #include <thread>
 
-#include "lab/data/dataset.h"
 #include "lab/output/csv.h"
 #include "lab/output/provenance.h"
 #include "lab/output/results_lock.h"
@@ -52,8 +33,9 @@
 #include "lab/output/trial_records.h"
 #include "lab/run/log.h"
 #include "lab/run/progress.h"
+#include "lab/run/trial_labels.h"
+#include "lab/run/worker.h"
 #include "lab/run/summary.h"
-#include "lab/train/trainer.h"
 
 namespace relulab {
 namespace lab {
@@ -75,144 +57,10 @@ void install_signal_handlers() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-// OpenBLAS sizes its thread pool from the core count at load time; one
-// thread per trial is the point of --jobs (see environment.md).
-void set_blas_threads(int threads) {
-  using SetThreads = void (*)(int);
-  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
-}
-
-struct Worker {
-  pid_t pid = -1;
-  int to_child = -1;
-  int from_child = -1;
-  std::string buffer;
-  int64_t trial = -1;  // the trial it is running, -1 when idle
-  int64_t epoch = -1;
-  bool timed_out = false;  // killed by the parent after --trial-timeout
-};
-
-// `sweep_copy`: the sweep's text saved at start (Sweep::source), never the
-// live file, which the user may edit while the sweep runs.
-Worker spawn_worker(const RunOptions& options, const std::string& dir, const std::string& sweep_copy) {
-  int down[2], up[2];
-  if (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0) {
-    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  }
-  std::vector<std::string> args = {"relulab", "_worker", sweep_copy, "--out", dir};
-  for (const auto& o : options.overrides) {
-    args.push_back("--set");
-    args.push_back(o);
-  }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    // Tied to the parent: no orphaned worker keeps writing after it is gone.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);  // it died before prctl
-    dup2(down[0], STDIN_FILENO);
-    dup2(up[1], STDOUT_FILENO);
-    signal(SIGINT, SIG_IGN);  // the parent decides; see Note [Worker processes]
-    signal(SIGTERM, SIG_IGN);
-    execv("/proc/self/exe", argv.data());
-    _exit(127);
-  }
-  close(down[0]);
-  close(up[1]);
-  Worker w;
-  w.pid = pid;
-  w.to_child = down[1];
-  w.from_child = up[0];
-  return w;
-}
-
-void send_line(int fd, const std::string& line) {
-  const std::string text = line + "\n";
-  if (write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-    throw std::runtime_error("lost contact with a worker");
-  }
-}
-
-// The keys whose values differ between trials, for short trial labels.
-std::vector<std::string> varying_keys(const Sweep& sweep) {
-  std::vector<std::string> keys;
-  if (sweep.trials.empty()) return keys;
-  for (const auto& [key, value] : sweep.trials[0].values) {
-    for (const auto& t : sweep.trials) {
-      if (t.values.at(key) != value) {
-        keys.push_back(key);
-        break;
-      }
-    }
-  }
-  return keys;
-}
-
-std::string trial_label(const Trial& t, const std::vector<std::string>& keys) {
-  std::string label;
-  for (const auto& k : keys) label += (label.empty() ? "" : " ") + k + "=" + t.values.at(k);
-  return label.empty() ? t.id : label;
-}
-
 }  // namespace
 
 std::string output_dir(const Sweep& sweep, const RunOptions& options) {
   return options.out_dir.empty() ? (fs::path("results") / sweep.name).string() : options.out_dir;
-}
-
-std::string describe_trials(const Sweep& sweep) {
-  const auto keys = varying_keys(sweep);
-  std::ostringstream out;
-  for (const auto& t : sweep.trials) {
-    out << "  " << t.index << "  " << t.id << "  " << trial_label(t, keys) << "\n";
-  }
-  return out.str();
-}
-
-int run_worker(const RunOptions& options) {
-  const Sweep sweep = load_sweep(options.sweep_file, options.overrides);
-  const std::string dir = output_dir(sweep, options);
-  std::map<std::string, std::shared_ptr<Dataset>> datasets;  // by data config
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    std::istringstream in(line);
-    int64_t index = -1;
-    std::string id;
-    in >> index >> id;
-    if (index < 0 || index >= static_cast<int64_t>(sweep.trials.size()) ||
-        sweep.trials[index].id != id) {
-      std::cerr << "relulab _worker: trial " << index << " " << id
-                << " is not in this sweep (did the sweep file change during the run?)\n";
-      return 2;
-    }
-    const Trial& trial = sweep.trials[index];
-    set_blas_threads(static_cast<int>(trial.config.train.threads));
-    std::string data_key;
-    for (const auto& [k, v] : trial.values) {
-      if (k.rfind("data.", 0) == 0) data_key += k + "=" + v + ";";
-    }
-    TrialResult result;
-    mark_running(dir, trial);
-    try {
-      auto& data = datasets[data_key];
-      if (!data) data = std::make_shared<Dataset>(load_dataset(trial.config.data));
-      result = run_trial(trial.config, *data, [&](int64_t epoch) {
-        mark_running(dir, trial);  // a heartbeat for `relulab status`
-        std::cout << "epoch " << index << " " << epoch << std::endl;
-      });
-    } catch (const std::exception& e) {
-      result.status = "failed";
-      result.message = e.what();
-    }
-    write_trial_record(dir, sweep, trial, result);
-    clear_running(dir, trial);
-    std::cout << "done " << index << " " << result.status << std::endl;
-  }
-  return 0;
 }
 
 std::vector<int64_t> selected_trials(const Sweep& sweep, const RunOptions& options) {
@@ -237,73 +85,6 @@ std::vector<int64_t> selected_trials(const Sweep& sweep, const RunOptions& optio
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
-}
-
-namespace {
-
-// The sweep a results folder holds: its own snapshot, or any shard's.
-Sweep snapshot_of(const std::string& dir) {
-  fs::path path = fs::path(dir) / "sweep.effective.yaml";
-  if (!fs::exists(path) && fs::exists(fs::path(dir) / "shards")) {
-    for (const auto& entry : fs::directory_iterator(fs::path(dir) / "shards")) {
-      if (fs::exists(entry.path() / "sweep.effective.yaml")) {
-        path = entry.path() / "sweep.effective.yaml";
-        break;
-      }
-    }
-  }
-  if (!fs::exists(path)) {
-    throw std::runtime_error(dir + ": no sweep.effective.yaml here or in shards/*/ (is it a relulab results folder?)");
-  }
-  return load_sweep_snapshot(path.string());
-}
-
-}  // namespace
-
-int merge_command(const std::string& dir) {
-  const Sweep sweep = snapshot_of(dir);
-  const ResultsLock lock(dir, ResultsLock::Mode::kShared, "relulab merge");
-  remove_partial_writes(dir);
-  for (const auto& problem : quarantine_corrupt_records(dir, sweep)) log::warn(problem);
-  const auto report = merge_trial_records(dir, sweep);
-  std::cout << dir << ": " << report.present << " of " << sweep.trials.size() << " trials merged into "
-            << "trials.csv, epochs.csv, layers.csv; " << report.missing << " missing, " << report.errors
-            << " failed, " << (report.failed - report.errors) << " diverged";
-  if (report.stale) std::cout << "; " << report.stale << " stale record(s) left out";
-  std::cout << "\n";
-  int shown = 0;
-  for (const auto& t : sweep.trials) {
-    const auto status = trial_record_status(dir, t);
-    if ((status.empty() || is_error_status(status)) && shown++ < 20) {
-      std::cout << "  " << (status.empty() ? "missing" : status) << "  " << t.id << "  (trial "
-                << t.index << ")\n";
-    }
-  }
-  if (report.missing > 0) {
-    std::cout << "HINT: rerun the sweep (or `relulab slurm FILE` again) to run only what is missing\n";
-  }
-  return report.missing > 0 ? 1 : 0;
-}
-
-int status_command(const std::string& dir) {
-  const Sweep sweep = snapshot_of(dir);
-  int64_t ok = 0, diverged = 0, failed = 0, missing = 0;
-  for (const auto& t : sweep.trials) {
-    const auto status = trial_record_status(dir, t);
-    if (status == "ok") ++ok;
-    else if (status == "diverged") ++diverged;
-    else if (is_error_status(status)) ++failed;
-    else ++missing;
-  }
-  const auto [running, stale] = count_running(dir, 600);
-  std::cout << "sweep '" << sweep.name << "' in " << dir << ": " << sweep.trials.size() << " trials\n"
-            << "  done      " << ok + diverged << " (" << ok << " ok, " << diverged << " diverged)\n"
-            << "  running   " << running << "\n"
-            << "  failed    " << failed << "\n"
-            << "  missing   " << std::max<int64_t>(0, missing - running) << (stale ? " (" + std::to_string(stale) +
-                                                      " with a running marker older than 10 min: crashed?)" : "")
-            << "\n";
-  return 0;
 }
 
 int run_sweep(const Sweep& sweep, const RunOptions& options) {
@@ -355,14 +136,14 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
 
   const auto keys = varying_keys(sweep);
   ProgressLine progress(STDERR_FILENO);
-  std::vector<Worker> workers;
+  std::vector<WorkerProcess> workers;
   int64_t done = 0;
   double busy_seconds = 0;
   std::map<int64_t, Clock::time_point> started_at;
   const auto run_start = Clock::now();
   auto last_merge = run_start;
 
-  auto assign = [&](Worker& w) {
+  auto assign = [&](WorkerProcess& w) {
     if (pending.empty()) {
       if (w.to_child >= 0) close(w.to_child);
       w.to_child = -1;
@@ -379,7 +160,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - run_start).count();
     const int64_t remaining = static_cast<int64_t>(pending.size()) +
                               std::count_if(workers.begin(), workers.end(),
-                                            [](const Worker& w) { return w.trial >= 0; });
+                                            [](const WorkerProcess& w) { return w.trial >= 0; });
     const double eta = done > 0 ? busy_seconds / done * remaining / std::max(1, jobs) : NAN;
     std::string text = "[" + std::to_string(already + done) + "/" + std::to_string(total) + "] " +
                        format_duration(elapsed) + " ETA " + format_duration(eta);
@@ -391,7 +172,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     }
     progress.show(text);
   };
-  auto finish_trial = [&](Worker& w, const std::string& status) {
+  auto finish_trial = [&](WorkerProcess& w, const std::string& status) {
     const auto& t = sweep.trials[w.trial];
     const double seconds = std::chrono::duration<double>(Clock::now() - started_at[w.trial]).count();
     busy_seconds += seconds;
@@ -434,7 +215,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     }
     for (size_t i = 0; i < workers.size(); ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      Worker& w = workers[i];
+      WorkerProcess& w = workers[i];
       char buf[4096];
       const ssize_t n = read(w.from_child, buf, sizeof(buf));
       if (n > 0) {
@@ -462,7 +243,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
       if (w.to_child >= 0) close(w.to_child);
       const int64_t lost = w.trial;
       const bool timed_out = w.timed_out;
-      w = Worker{};
+      w = WorkerProcess{};
       if (lost >= 0 && !g_interrupted) {
         TrialResult crashed;
         crashed.status = timed_out ? "timeout" : "failed";
@@ -481,7 +262,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
         }
       }
     }
-    workers.erase(std::remove_if(workers.begin(), workers.end(), [](const Worker& w) { return w.pid < 0; }),
+    workers.erase(std::remove_if(workers.begin(), workers.end(), [](const WorkerProcess& w) { return w.pid < 0; }),
                   workers.end());
   }
   progress.clear();

@@ -29,19 +29,14 @@ struct RunOptions {
 /// failed, 130 if interrupted (rerun the same command to resume).
 int run_sweep(const Sweep& sweep, const RunOptions& options);
 
-/// The hidden `relulab _worker` command: runs the trials whose indices
-/// arrive on stdin and reports on stdout (see runner.cpp for the protocol).
-int run_worker(const RunOptions& options);
-
 /// The results folder for `sweep` under `options`.
 std::string output_dir(const Sweep& sweep, const RunOptions& options);
-
-/// One line per trial: index, id and the values that vary across trials.
-std::string describe_trials(const Sweep& sweep);
 
 /// The trial indices `options` selects before sharding: all, or those
 /// listed in only_ids_file. Throws std::runtime_error for unknown ids.
 std::vector<int64_t> selected_trials(const Sweep& sweep, const RunOptions& options);
+
+// results_commands.cpp:
 
 /// `relulab merge DIR`: rebuilds DIR's CSVs from every record (all shards),
 /// reports missing and failed trials; non-zero exit if any is missing.
