@@ -54,9 +54,12 @@ enum class Direction { kForward, kBackward, kTrainStep };
 
 const char* to_string(Direction d) {
   switch (d) {
-    case Direction::kForward: return "forward";
-    case Direction::kBackward: return "backward";
-    case Direction::kTrainStep: return "fwd+bwd(autograd)";
+    case Direction::kForward:
+      return "forward";
+    case Direction::kBackward:
+      return "backward";
+    case Direction::kTrainStep:
+      return "fwd+bwd(autograd)";
   }
   return "?";
 }
@@ -66,9 +69,12 @@ const char* to_string(Direction d) {
 // saved tensor and writes grad_in (3); a training step does both (5).
 double streams(Direction d) {
   switch (d) {
-    case Direction::kForward: return 2.0;
-    case Direction::kBackward: return 3.0;
-    case Direction::kTrainStep: return 5.0;
+    case Direction::kForward:
+      return 2.0;
+    case Direction::kBackward:
+      return 3.0;
+    case Direction::kTrainStep:
+      return 5.0;
   }
   return 2.0;
 }
@@ -80,7 +86,8 @@ double streams(Direction d) {
 double target_ratio(const std::string& op) {
   bool transcendental = op == "gelu" || op == "gelu_tanh";
   activations::for_each_activation([&](auto activation) {
-    if (op == activation.name) transcendental = activation.agreement != activations::Agreement::Bitwise;
+    if (op == activation.name)
+      transcendental = activation.agreement != activations::Agreement::Bitwise;
   });
   return transcendental ? 2.4 : 1.2;
 }
@@ -104,7 +111,8 @@ struct BenchOp {
 // LibTorch's PReLU backward as its autograd runs it, input gradient returned.
 // 1.13 has one prelu_backward op; 2.x computes prelu as _prelu_kernel on a
 // weight viewed as (C, 1, ...) and reduces the weight gradient afterwards.
-at::Tensor torch_prelu_input_grad(const at::Tensor& grad, const at::Tensor& x, const at::Tensor& w) {
+at::Tensor torch_prelu_input_grad(const at::Tensor& grad, const at::Tensor& x,
+                                  const at::Tensor& w) {
 #if TORCH_VERSION_MAJOR >= 2
   at::Tensor w_view = w;
   if (x.dim() >= 2) {
@@ -122,12 +130,14 @@ at::Tensor torch_prelu_input_grad(const at::Tensor& grad, const at::Tensor& x, c
 
 // LibTorch's backward of the registry ops whose ATen backward does not take
 // (grad_output, saved, scalars...) as ours does; the others are found by name.
-at::Tensor aten_backward_adapter(const std::string& op, const at::Tensor& grad, const at::Tensor& saved) {
+at::Tensor aten_backward_adapter(const std::string& op, const at::Tensor& grad,
+                                 const at::Tensor& saved) {
   if (op == "relu") return at::threshold_backward(grad, saved, 0);
   if (op == "leaky_relu") return at::leaky_relu_backward(grad, saved, 0.01, false);
   if (op == "elu") return at::elu_backward(grad, 1.0, 1.0, 1.0, false, saved);
   if (op == "selu") {
-    return at::elu_backward(grad, activations::kSeluAlpha, activations::kSeluScale, 1.0, false, saved);
+    return at::elu_backward(grad, activations::kSeluAlpha, activations::kSeluScale, 1.0, false,
+                            saved);
   }
   return at::Tensor();
 }
@@ -191,13 +201,17 @@ std::vector<BenchOp> bench_ops() {
   std::vector<BenchOp> hand_written = {
       {"prelu_shared", [](const Inputs& in) { return ops::prelu(in.x, in.weight_shared); },
        [](const Inputs& in) { return torch::prelu(in.x, in.weight_shared); },
-       [](const Inputs& in) { return std::get<0>(ops::prelu_backward(in.grad, in.x, in.weight_shared)); },
+       [](const Inputs& in) {
+         return std::get<0>(ops::prelu_backward(in.grad, in.x, in.weight_shared));
+       },
        [](const Inputs& in) { return torch_prelu_input_grad(in.grad, in.x, in.weight_shared); },
        [](const at::Tensor& x, const Inputs& in) { return ops::prelu(x, in.weight_shared); },
        [](const at::Tensor& x, const Inputs& in) { return torch::prelu(x, in.weight_shared); }},
       {"prelu_channels", [](const Inputs& in) { return ops::prelu(in.x, in.weight_channels); },
        [](const Inputs& in) { return torch::prelu(in.x, in.weight_channels); },
-       [](const Inputs& in) { return std::get<0>(ops::prelu_backward(in.grad, in.x, in.weight_channels)); },
+       [](const Inputs& in) {
+         return std::get<0>(ops::prelu_backward(in.grad, in.x, in.weight_channels));
+       },
        [](const Inputs& in) { return torch_prelu_input_grad(in.grad, in.x, in.weight_channels); },
        [](const at::Tensor& x, const Inputs& in) { return ops::prelu(x, in.weight_channels); },
        [](const at::Tensor& x, const Inputs& in) { return torch::prelu(x, in.weight_channels); }},
@@ -219,7 +233,8 @@ std::vector<BenchOp> bench_ops() {
          return ops::rrelu_backward(in.grad, in.x, in.noise, 0.125, 1.0 / 3, false);
        },
        [](const Inputs& in) {
-         return at::rrelu_with_noise_backward(in.grad, in.x, in.noise, 0.125, 1.0 / 3, false, false);
+         return at::rrelu_with_noise_backward(in.grad, in.x, in.noise, 0.125, 1.0 / 3, false,
+                                              false);
        },
        [](const at::Tensor& x, const Inputs&) { return ops::rrelu(x, 0.125, 1.0 / 3, false); },
        [](const at::Tensor& x, const Inputs&) { return torch::rrelu(x, 0.125, 1.0 / 3, false); }},
@@ -339,7 +354,8 @@ bool within_spread(const Samples& a, const Samples& b) { return a.q1 <= b.q3 && 
 // Several functions timed in interleaved rounds (in rotating order) so that
 // the machine's drifting load hits all of them alike. Warm-up rounds also
 // fault in the memory the outputs will reuse.
-std::vector<Samples> interleaved_samples(Timer& timer, const std::vector<std::function<void()>>& fns,
+std::vector<Samples> interleaved_samples(Timer& timer,
+                                         const std::vector<std::function<void()>>& fns,
                                          int repetitions) {
   for (int i = 0; i < 2; ++i) {
     for (const auto& fn : fns) fn();
@@ -369,8 +385,7 @@ at::ScalarType parse_dtype(const std::string& name) {
   if (name == "bfloat16") return at::kBFloat16;
   if (name == "float16") return at::kHalf;
   if (name == "float64") return at::kDouble;
-  throw std::invalid_argument("unknown dtype '" + name +
-                              "' (float32, float64, bfloat16, float16)");
+  throw std::invalid_argument("unknown dtype '" + name + "' (float32, float64, bfloat16, float16)");
 }
 
 Inputs make_inputs(const std::vector<int64_t>& shape, const torch::TensorOptions& options) {
@@ -382,7 +397,8 @@ Inputs make_inputs(const std::vector<int64_t>& shape, const torch::TensorOptions
   in.grad = to(torch::randn(shape));
   activations::for_each_activation([&](auto activation) {
     using A = decltype(activation);
-    if (A::saves == activations::Saves::Output) in.outputs[A::name] = to(RegistryCalls<A>::torch_forward(x));
+    if (A::saves == activations::Saves::Output)
+      in.outputs[A::name] = to(RegistryCalls<A>::torch_forward(x));
   });
   in.weight_shared = to(torch::full({1}, 0.25));
   in.weight_channels = to(torch::full({shape.size() > 1 ? shape[1] : 1}, 0.25));
@@ -427,7 +443,8 @@ int run_kernel_bench(const KernelBenchOptions& options) {
   std::unique_ptr<Timer> timer = make_timer(options.device);
   // See Note [Keeping the allocator out of kernel timings]. M_MMAP_MAX = 0
   // rather than a high M_MMAP_THRESHOLD, which glibc caps at 32 MB.
-  const bool heap_only = on_cuda || (mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, -1) == 1);
+  const bool heap_only =
+      on_cuda || (mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, -1) == 1);
   torch::manual_seed(0);
   if (getenv("RELULAB_NO_AVX512")) cpu::disable_avx512();
   std::vector<std::string> dtypes = options.dtypes;
@@ -450,7 +467,8 @@ int run_kernel_bench(const KernelBenchOptions& options) {
   std::vector<Row> rows;
   for (const auto& dtype_name : dtypes) {
     const at::ScalarType dtype = parse_dtype(dtype_name);
-    const auto options_for = torch::TensorOptions().dtype(dtype).device(on_cuda ? torch::kCUDA : torch::kCPU);
+    const auto options_for =
+        torch::TensorOptions().dtype(dtype).device(on_cuda ? torch::kCUDA : torch::kCPU);
     for (const int64_t n : options.elements) {
       const Inputs in = make_inputs(shape_for(n), options_for);
       const at::Tensor copy_src = torch::randn({n}, options_for);
@@ -461,7 +479,8 @@ int run_kernel_bench(const KernelBenchOptions& options) {
         at::set_num_threads(threads);
         std::vector<Samples> copy_times;
         for (const auto& op : ops_to_run) {
-          for (const Direction dir : {Direction::kForward, Direction::kBackward, Direction::kTrainStep}) {
+          for (const Direction dir :
+               {Direction::kForward, Direction::kBackward, Direction::kTrainStep}) {
             std::vector<std::function<void()>> fns = {copy};
             for (const bool ours : {true, false}) {
               if (dir == Direction::kForward) {
@@ -482,8 +501,9 @@ int run_kernel_bench(const KernelBenchOptions& options) {
             const double moved = streams(dir) * bytes;
             const double copy_same_bytes = t[0].median * streams(dir) / 2.0;
             for (const int k : {1, 2}) {
-              rows.push_back({op.name, to_string(dir), k == 1 ? "relulab" : "libtorch", dtype_name, n,
-                              threads, t[k], moved / t[k].median, t[k].median / copy_same_bytes});
+              rows.push_back({op.name, to_string(dir), k == 1 ? "relulab" : "libtorch", dtype_name,
+                              n, threads, t[k], moved / t[k].median,
+                              t[k].median / copy_same_bytes});
             }
           }
         }
@@ -511,7 +531,8 @@ int run_kernel_bench(const KernelBenchOptions& options) {
             << "dtype" << std::right << std::setw(10) << "elements" << std::setw(4) << "thr"
             << std::setw(12) << "relulab ms" << std::setw(10) << "(min)" << std::setw(12)
             << "torch ms" << std::setw(10) << "(min)" << std::setw(9) << "speedup" << std::setw(9)
-            << "GB/s" << std::setw(9) << "x copy" << "\n";
+            << "GB/s" << std::setw(9) << "x copy"
+            << "\n";
   for (const auto& [key, p] : pairs) {
     const Row& ours = *p.first;
     std::cout << std::left << std::setw(15) << ours.op << std::setw(19) << ours.direction
@@ -531,15 +552,15 @@ int run_kernel_bench(const KernelBenchOptions& options) {
   // The targets: on the CPU at 4M float32 elements, 1 thread; on a GPU at
   // the largest size, every dtype.
   const int64_t target_elements =
-      on_cuda ? *std::max_element(options.elements.begin(), options.elements.end()) : 4 * 1024 * 1024;
+      on_cuda ? *std::max_element(options.elements.begin(), options.elements.end())
+              : 4 * 1024 * 1024;
   int missed = 0, checked = 0;
-  std::cout << "\nTargets at " << target_elements << " elements"
-            << (on_cuda ? "" : ", 1 thread")
+  std::cout << "\nTargets at " << target_elements << " elements" << (on_cuda ? "" : ", 1 thread")
             << " (x copy <= limit, and not slower than LibTorch beyond the run-to-run spread):\n";
   for (const auto& [key, p] : pairs) {
     const auto& [op, direction, dtype, n, threads] = key;
-    if (n != target_elements || (!on_cuda && (threads != 1 || dtype != "float32")) || op == "copy_" ||
-        direction == to_string(Direction::kTrainStep)) {
+    if (n != target_elements || (!on_cuda && (threads != 1 || dtype != "float32")) ||
+        op == "copy_" || direction == to_string(Direction::kTrainStep)) {
       continue;
     }
     const bool rng = op == "rrelu_train" && direction == "forward";
@@ -561,7 +582,8 @@ int run_kernel_bench(const KernelBenchOptions& options) {
   if (checked == 0) {
     std::cout << "  (no measurement at that size: targets not checked)\n";
   } else {
-    std::cout << (missed ? std::to_string(missed) + " of " + std::to_string(checked) + " target(s) missed\n"
+    std::cout << (missed ? std::to_string(missed) + " of " + std::to_string(checked) +
+                               " target(s) missed\n"
                          : "all " + std::to_string(checked) + " targets met\n");
   }
 

@@ -11,11 +11,8 @@ int main() {
   torch::manual_seed(0);
   // One-word swaps from torch::nn: PReLU and GELU come from relulab.
   torch::nn::Sequential model(
-      torch::nn::Linear(4, 32),
-      relulab::nn::PReLU(relulab::nn::PReLUOptions().num_parameters(32)),
-      torch::nn::Linear(32, 32),
-      relulab::nn::GELU(),
-      torch::nn::Linear(32, 1));
+      torch::nn::Linear(4, 32), relulab::nn::PReLU(relulab::nn::PReLUOptions().num_parameters(32)),
+      torch::nn::Linear(32, 32), relulab::nn::GELU(), torch::nn::Linear(32, 1));
   // The factory, as a sweep file would name an activation.
   model->push_back(relulab::nn::make_activation("leaky_relu", {{"negative_slope", 0.1}}));
 
@@ -33,8 +30,8 @@ int main() {
     last = loss.item<double>();
   }
   std::cout << *model << "\n"
-            << "relulab " << relulab::kVersion << " (CPU kernels: "
-            << relulab::ops::cpu_simd_target() << ")\n"
+            << "relulab " << relulab::kVersion
+            << " (CPU kernels: " << relulab::ops::cpu_simd_target() << ")\n"
             << "loss: " << first << " -> " << last << "\n";
   return last < 0.5 * first ? 0 : 1;
 }

@@ -32,27 +32,27 @@
 //              order of the schema, the functors' members and the Options
 //              fields; kind is Option (LibTorch's Options has it too) or
 //              Extension (relulab's only: pretty_print shows it when set)
-#define RELULAB_ACTIVATIONS(X)                                                                  \
-  X(ReLU, relu, Relu, Output, InplaceOnly, Bitwise, KinkAtZero, Relu, RELULAB_NO_PARAMS)       \
-  X(LeakyReLU, leaky_relu, LeakyRelu, Input, WithInplace, Bitwise, KinkAtZero, LeakyRelu,      \
-    RELULAB_LEAKY_RELU_PARAMS)                                                                  \
-  X(Sigmoid, sigmoid, Sigmoid, Output, NoInplace, Tolerance, Smooth, One, RELULAB_NO_PARAMS)   \
-  X(Tanh, tanh, Tanh, Output, NoInplace, Tolerance, Smooth, Tanh, RELULAB_NO_PARAMS)           \
-  X(ELU, elu, Elu, Input, WithInplace, Tolerance, KinkAtZero, Relu, RELULAB_ELU_PARAMS)         \
-  X(SELU, selu, Selu, Input, InplaceOnly, Tolerance, KinkAtZero, Selu, RELULAB_NO_PARAMS)      \
-  X(SiLU, silu, Silu, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)           \
-  X(Softplus, softplus, Softplus, Input, NoInplace, Tolerance, Smooth, Relu,                   \
-    RELULAB_SOFTPLUS_PARAMS)                                                                    \
+#define RELULAB_ACTIVATIONS(X)                                                               \
+  X(ReLU, relu, Relu, Output, InplaceOnly, Bitwise, KinkAtZero, Relu, RELULAB_NO_PARAMS)     \
+  X(LeakyReLU, leaky_relu, LeakyRelu, Input, WithInplace, Bitwise, KinkAtZero, LeakyRelu,    \
+    RELULAB_LEAKY_RELU_PARAMS)                                                               \
+  X(Sigmoid, sigmoid, Sigmoid, Output, NoInplace, Tolerance, Smooth, One, RELULAB_NO_PARAMS) \
+  X(Tanh, tanh, Tanh, Output, NoInplace, Tolerance, Smooth, Tanh, RELULAB_NO_PARAMS)         \
+  X(ELU, elu, Elu, Input, WithInplace, Tolerance, KinkAtZero, Relu, RELULAB_ELU_PARAMS)      \
+  X(SELU, selu, Selu, Input, InplaceOnly, Tolerance, KinkAtZero, Selu, RELULAB_NO_PARAMS)    \
+  X(SiLU, silu, Silu, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)          \
+  X(Softplus, softplus, Softplus, Input, NoInplace, Tolerance, Smooth, Relu,                 \
+    RELULAB_SOFTPLUS_PARAMS)                                                                 \
   X(Mish, mish, Mish, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)
 
 #define RELULAB_NO_PARAMS(P)
 #define RELULAB_LEAKY_RELU_PARAMS(P) P(negative_slope, 0.01, Option, "Slope for x < 0")
-#define RELULAB_ELU_PARAMS(P)                                                 \
-  P(alpha, 1.0, Option, "ELU approaches -alpha * scale as x -> -inf")         \
-  P(scale, 1.0, Extension, "Output scale (SELU's lambda)")                    \
+#define RELULAB_ELU_PARAMS(P)                                         \
+  P(alpha, 1.0, Option, "ELU approaches -alpha * scale as x -> -inf") \
+  P(scale, 1.0, Extension, "Output scale (SELU's lambda)")            \
   P(input_scale, 1.0, Extension, "Scale of x inside exp")
-#define RELULAB_SOFTPLUS_PARAMS(P)                                           \
-  P(beta, 1.0, Option, "Multiplier of x inside the exponential")             \
+#define RELULAB_SOFTPLUS_PARAMS(P)                               \
+  P(beta, 1.0, Option, "Multiplier of x inside the exponential") \
   P(threshold, 20.0, Option, "Where beta * x exceeds it, the output is x")
 
 /// Kernels without a generated operator of their own (gelu is hand-written:
@@ -70,7 +70,8 @@ constexpr double kSeluScale = 1.0507009873554804934193349852946;
 enum class Pointwise : int {
 #define RELULAB_KERNEL_ENUMERATOR(Module, op, Kernel, ...) k##Kernel,
 #define RELULAB_EXTRA_KERNEL_ENUMERATOR(Kernel) k##Kernel,
-  RELULAB_ACTIVATIONS(RELULAB_KERNEL_ENUMERATOR) RELULAB_EXTRA_KERNELS(RELULAB_EXTRA_KERNEL_ENUMERATOR)
+  RELULAB_ACTIVATIONS(RELULAB_KERNEL_ENUMERATOR)
+      RELULAB_EXTRA_KERNELS(RELULAB_EXTRA_KERNEL_ENUMERATOR)
 #undef RELULAB_KERNEL_ENUMERATOR
 #undef RELULAB_EXTRA_KERNEL_ENUMERATOR
 };
@@ -101,22 +102,23 @@ struct Param {
   const char* meaning;
 };
 
-#define RELULAB_PARAM_ENTRY(name, value, kind, meaning) Param{#name, value, ParamKind::kind, meaning},
+#define RELULAB_PARAM_ENTRY(name, value, kind, meaning) \
+  Param{#name, value, ParamKind::kind, meaning},
 #define RELULAB_PARAM_COUNT(name, value, kind, meaning) +1
 #define RELULAB_DEFINE_TRAITS(Module, op, Kernel, SavesWhat, InplaceKind, AgreementKind, KinkKind, \
-                              GainKind, PARAMS)                                                  \
-  struct Module {                                                                                \
-    static constexpr const char* name = #op;                                                     \
-    static constexpr const char* module_name = #Module;                                          \
-    static constexpr Pointwise kernel = Pointwise::k##Kernel;                                    \
-    static constexpr Saves saves = Saves::SavesWhat;                                             \
-    static constexpr Inplace inplace = Inplace::InplaceKind;                                     \
-    static constexpr Agreement agreement = Agreement::AgreementKind;                             \
-    static constexpr Kink kink = Kink::KinkKind;                                                 \
-    static constexpr ActivationGain gain = ActivationGain::GainKind;                             \
-    static constexpr std::size_t num_params = 0 PARAMS(RELULAB_PARAM_COUNT);                     \
-    static constexpr std::array<Param, num_params> params = {{PARAMS(RELULAB_PARAM_ENTRY)}};     \
-    static_assert(num_params <= kMaxParams, "raise kMaxParams");                                 \
+                              GainKind, PARAMS)                                                    \
+  struct Module {                                                                                  \
+    static constexpr const char* name = #op;                                                       \
+    static constexpr const char* module_name = #Module;                                            \
+    static constexpr Pointwise kernel = Pointwise::k##Kernel;                                      \
+    static constexpr Saves saves = Saves::SavesWhat;                                               \
+    static constexpr Inplace inplace = Inplace::InplaceKind;                                       \
+    static constexpr Agreement agreement = Agreement::AgreementKind;                               \
+    static constexpr Kink kink = Kink::KinkKind;                                                   \
+    static constexpr ActivationGain gain = ActivationGain::GainKind;                               \
+    static constexpr std::size_t num_params = 0 PARAMS(RELULAB_PARAM_COUNT);                       \
+    static constexpr std::array<Param, num_params> params = {{PARAMS(RELULAB_PARAM_ENTRY)}};       \
+    static_assert(num_params <= kMaxParams, "raise kMaxParams");                                   \
   };
 RELULAB_ACTIVATIONS(RELULAB_DEFINE_TRAITS)
 #undef RELULAB_DEFINE_TRAITS

@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
     std::cerr << "relulab " << command << ": " << e.what() << "\n";
     return 2;
   } catch (const cxxopts::exceptions::exception& e) {
-    std::cerr << "relulab " << command << ": " << e.what() << " (see relulab " << command << " --help)\n";
+    std::cerr << "relulab " << command << ": " << e.what() << " (see relulab " << command
+              << " --help)\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "relulab " << command << ": " << e.what() << "\n";

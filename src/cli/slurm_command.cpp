@@ -14,15 +14,17 @@ namespace cli {
 int slurm_command(int argc, char** argv) {
   cxxopts::Options options("relulab slurm", "Submit a sweep as a Slurm job array");
   add_sweep_options(options);
-  options.add_options()
-      ("partition", "Slurm partition", cxxopts::value<std::string>()->default_value(""))
-      ("time", "time limit per array task", cxxopts::value<std::string>()->default_value("01:00:00"))
-      ("cpus-per-task", "CPUs per task (= trials it runs at once)", cxxopts::value<int>()->default_value("1"))
-      ("max-parallel", "at most K tasks at once (%K)", cxxopts::value<int>()->default_value("0"))
-      ("array-chunk", "trials per array task", cxxopts::value<int>()->default_value("1"))
-      ("trial-timeout", "passed to each task's relulab sweep (seconds; 0: no limit)",
-       cxxopts::value<double>()->default_value("0"))
-      ("dry-run", "print the sbatch script, submit nothing");
+  options.add_options()("partition", "Slurm partition",
+                        cxxopts::value<std::string>()->default_value(""))(
+      "time", "time limit per array task",
+      cxxopts::value<std::string>()->default_value("01:00:00"))(
+      "cpus-per-task", "CPUs per task (= trials it runs at once)",
+      cxxopts::value<int>()->default_value("1"))("max-parallel", "at most K tasks at once (%K)",
+                                                 cxxopts::value<int>()->default_value("0"))(
+      "array-chunk", "trials per array task", cxxopts::value<int>()->default_value("1"))(
+      "trial-timeout", "passed to each task's relulab sweep (seconds; 0: no limit)",
+      cxxopts::value<double>()->default_value("0"))("dry-run",
+                                                    "print the sbatch script, submit nothing");
   const auto parsed = options.parse(argc, argv);
   if (parsed.count("help")) {
     std::cout << options.help() << "\n";
@@ -41,7 +43,8 @@ int slurm_command(int argc, char** argv) {
   run.trial_timeout = parsed["trial-timeout"].as<double>();
   slurm.relulab_path = std::filesystem::canonical("/proc/self/exe").string();
   if (slurm.cpus_per_task < 1 || slurm.array_chunk < 1 || slurm.max_parallel < 0) {
-    std::cerr << "relulab slurm: --cpus-per-task and --array-chunk must be >= 1, --max-parallel >= 0\n";
+    std::cerr
+        << "relulab slurm: --cpus-per-task and --array-chunk must be >= 1, --max-parallel >= 0\n";
     return 2;
   }
   try {

@@ -16,19 +16,21 @@ int sweep_command(int argc, char** argv) {
   cxxopts::Options options("relulab sweep",
                            "Run a sweep: train every trial, write CSVs, resume after a crash");
   add_sweep_options(options);
-  options.add_options()
-      ("j,jobs", "trials at once (default: one per CPU core)", cxxopts::value<int>()->default_value("0"))
-      ("force", "discard existing results and start over")
-      ("dry-run", "list the trials and stop")
-      ("shard", "run only shard I of N (I/N; default: all trials, or JOB_COMPLETION_INDEX "
-                "of RELULAB_SHARD_COUNT when that is set)", cxxopts::value<std::string>())
-      ("shard-from-environment", "take the shard from SLURM_ARRAY_TASK_ID/COUNT (relulab "
-                                 "slurm's job script passes this)")
-      ("retry-failed", "rerun trials whose result is 'failed' or 'timeout'")
-      ("trial-timeout", "seconds a trial may run before its worker is stopped and the trial "
-                        "recorded as 'timeout' (0: no limit)",
-       cxxopts::value<double>()->default_value("0"))
-      ("only-ids", "run only the trial ids listed in this file", cxxopts::value<std::string>());
+  options.add_options()("j,jobs", "trials at once (default: one per CPU core)",
+                        cxxopts::value<int>()->default_value("0"))(
+      "force", "discard existing results and start over")("dry-run", "list the trials and stop")(
+      "shard",
+      "run only shard I of N (I/N; default: all trials, or JOB_COMPLETION_INDEX "
+      "of RELULAB_SHARD_COUNT when that is set)",
+      cxxopts::value<std::string>())("shard-from-environment",
+                                     "take the shard from SLURM_ARRAY_TASK_ID/COUNT (relulab "
+                                     "slurm's job script passes this)")(
+      "retry-failed", "rerun trials whose result is 'failed' or 'timeout'")(
+      "trial-timeout",
+      "seconds a trial may run before its worker is stopped and the trial "
+      "recorded as 'timeout' (0: no limit)",
+      cxxopts::value<double>()->default_value("0"))(
+      "only-ids", "run only the trial ids listed in this file", cxxopts::value<std::string>());
   const auto parsed = options.parse(argc, argv);
   if (parsed.count("help")) {
     std::cout << options.help() << "\n";
@@ -53,7 +55,8 @@ int sweep_command(int argc, char** argv) {
   try {
     if (parsed.count("shard")) {
       run.shard = lab::parse_shard(parsed["shard"].as<std::string>());
-    } else if (const auto env = lab::shard_from_environment(parsed.count("shard-from-environment") > 0)) {
+    } else if (const auto env =
+                   lab::shard_from_environment(parsed.count("shard-from-environment") > 0)) {
       run.shard = *env;
     }
   } catch (const std::invalid_argument& e) {

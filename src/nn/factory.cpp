@@ -30,8 +30,8 @@ class ParamReader {
       : activation_(activation), params_(params) {
     for (const auto& [key, value] : params) {
       TORCH_CHECK(std::find(accepted.begin(), accepted.end(), key) != accepted.end(),
-                  "relulab::nn::make_activation: unknown parameter '", key,
-                  "' for activation '", activation, "'; valid parameters: ",
+                  "relulab::nn::make_activation: unknown parameter '", key, "' for activation '",
+                  activation, "'; valid parameters: ",
                   accepted.empty() ? std::string("(none)") : join(accepted));
     }
   }
@@ -69,8 +69,8 @@ class ParamReader {
     return it == params_.end() ? nullptr : &it->second;
   }
   std::string type_error(const std::string& key, const char* expected) const {
-    return "relulab::nn::make_activation: parameter '" + key + "' of '" +
-           activation_ + "' must be " + expected;
+    return "relulab::nn::make_activation: parameter '" + key + "' of '" + activation_ +
+           "' must be " + expected;
   }
 
   const std::string& activation_;
@@ -80,12 +80,16 @@ class ParamReader {
 // LibTorch's calculate_gain for an activation's parameters; see ActivationGain.
 double gain_of(activations::ActivationGain gain, double leaky_slope) {
   switch (gain) {
-    case activations::ActivationGain::Tanh: return 5.0 / 3.0;
-    case activations::ActivationGain::One: return 1.0;
-    case activations::ActivationGain::Selu: return 3.0 / 4.0;
+    case activations::ActivationGain::Tanh:
+      return 5.0 / 3.0;
+    case activations::ActivationGain::One:
+      return 1.0;
+    case activations::ActivationGain::Selu:
+      return 3.0 / 4.0;
     case activations::ActivationGain::LeakyRelu:
       return std::sqrt(2.0 / (1.0 + leaky_slope * leaky_slope));
-    case activations::ActivationGain::Relu: break;
+    case activations::ActivationGain::Relu:
+      break;
   }
   return std::sqrt(2.0);
 }
@@ -107,41 +111,43 @@ Entry registry_entry(Options (*read_options)(const ParamReader&)) {
     return torch::nn::AnyModule(Module(read_options(p)));
   };
   entry.gain = [](const ParamReader& p) {
-    const double first_param = Activation::num_params > 0
-                                   ? p.number(Activation::params[0].name, Activation::params[0].default_value)
-                                   : 0.0;
+    const double first_param =
+        Activation::num_params > 0
+            ? p.number(Activation::params[0].name, Activation::params[0].default_value)
+            : 0.0;
     return gain_of(Activation::gain, first_param);
   };
   return entry;
 }
 
-#define RELULAB_READ_OPTION(name, value, kind, meaning) options.name(p.number(#name, options.name()));
+#define RELULAB_READ_OPTION(name, value, kind, meaning) \
+  options.name(p.number(#name, options.name()));
 #define RELULAB_READ_INPLACE_WithInplace options.inplace(p.flag("inplace", options.inplace()));
 #define RELULAB_READ_INPLACE_InplaceOnly RELULAB_READ_INPLACE_WithInplace
 #define RELULAB_READ_INPLACE_NoInplace
 #define RELULAB_FACTORY_ENTRY(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
-  {#op, registry_entry<activations::Module, Module##Options, Module>(                           \
-            [](const ParamReader& p) {                                                          \
-              Module##Options options;                                                          \
-              PARAMS(RELULAB_READ_OPTION) RELULAB_READ_INPLACE_##Inplace return options;        \
-            })},
+  {#op, registry_entry<activations::Module, Module##Options, Module>([](const ParamReader& p) {  \
+     Module##Options options;                                                                    \
+     PARAMS(RELULAB_READ_OPTION) RELULAB_READ_INPLACE_##Inplace return options;                  \
+   })},
 
 const std::map<std::string, Entry>& registry() {
   static const std::map<std::string, Entry> table = {
-      RELULAB_ACTIVATIONS(RELULAB_FACTORY_ENTRY)
-      {"prelu",
-       {{"num_parameters", "init"},
-        [](const ParamReader& p) {
-          const PReLUOptions defaults;
-          return torch::nn::AnyModule(PReLU(
-              PReLUOptions()
-                  .num_parameters(p.integer("num_parameters", defaults.num_parameters()))
-                  .init(p.number("init", defaults.init()))));
-        },
-        // The slopes start at `init`: the leaky-ReLU gain of that slope.
-        [](const ParamReader& p) {
-          return gain_of(activations::ActivationGain::LeakyRelu, p.number("init", PReLUOptions().init()));
-        }}},
+      RELULAB_ACTIVATIONS(RELULAB_FACTORY_ENTRY){
+          "prelu",
+          {{"num_parameters", "init"},
+           [](const ParamReader& p) {
+             const PReLUOptions defaults;
+             return torch::nn::AnyModule(
+                 PReLU(PReLUOptions()
+                           .num_parameters(p.integer("num_parameters", defaults.num_parameters()))
+                           .init(p.number("init", defaults.init()))));
+           },
+           // The slopes start at `init`: the leaky-ReLU gain of that slope.
+           [](const ParamReader& p) {
+             return gain_of(activations::ActivationGain::LeakyRelu,
+                            p.number("init", PReLUOptions().init()));
+           }}},
       {"gelu",
        {{"approximate"},
         [](const ParamReader& p) {
@@ -153,16 +159,16 @@ const std::map<std::string, Entry>& registry() {
        {{"lower", "upper", "inplace"},
         [](const ParamReader& p) {
           const RReLUOptions defaults;
-          return torch::nn::AnyModule(
-              RReLU(RReLUOptions()
-                        .lower(p.number("lower", defaults.lower()))
-                        .upper(p.number("upper", defaults.upper()))
-                        .inplace(p.flag("inplace", false))));
+          return torch::nn::AnyModule(RReLU(RReLUOptions()
+                                                .lower(p.number("lower", defaults.lower()))
+                                                .upper(p.number("upper", defaults.upper()))
+                                                .inplace(p.flag("inplace", false))));
         },
         // The mean slope, which eval mode applies.
         [](const ParamReader& p) {
           const RReLUOptions defaults;
-          const double mean = (p.number("lower", defaults.lower()) + p.number("upper", defaults.upper())) / 2;
+          const double mean =
+              (p.number("lower", defaults.lower()) + p.number("upper", defaults.upper())) / 2;
           return gain_of(activations::ActivationGain::LeakyRelu, mean);
         }}},
   };
@@ -177,8 +183,8 @@ const std::map<std::string, Entry>& registry() {
 const Entry& lookup(const std::string& name) {
   const auto& table = registry();
   const auto it = table.find(name);
-  TORCH_CHECK(it != table.end(), "relulab::nn::make_activation: unknown activation '",
-              name, "'; valid activations: ", join(activation_names()));
+  TORCH_CHECK(it != table.end(), "relulab::nn::make_activation: unknown activation '", name,
+              "'; valid activations: ", join(activation_names()));
   return it->second;
 }
 
@@ -195,8 +201,7 @@ double activation_init_gain(const std::string& name, const ActivationParams& par
   return entry.gain(ParamReader(name, params, entry.params));
 }
 
-torch::nn::AnyModule make_activation(const std::string& name,
-                                     const ActivationParams& params) {
+torch::nn::AnyModule make_activation(const std::string& name, const ActivationParams& params) {
   const Entry& entry = lookup(name);
   return entry.build(ParamReader(name, params, entry.params));
 }

@@ -22,9 +22,9 @@ at::Tensor maybe_inplace(at::Tensor& input, bool inplace, at::Tensor result) {
 
 #define RELULAB_OPTION_ARGUMENT(name, value, kind, meaning) , options.name()
 #define RELULAB_DEFINE_FUNCTION(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
-  at::Tensor op(at::Tensor input, const Module##FuncOptions& options) {                         \
-    return maybe_inplace(input, inplace_of(options),                             \
-                         ops::op(input PARAMS(RELULAB_OPTION_ARGUMENT)));                       \
+  at::Tensor op(at::Tensor input, const Module##FuncOptions& options) {                            \
+    return maybe_inplace(input, inplace_of(options),                                               \
+                         ops::op(input PARAMS(RELULAB_OPTION_ARGUMENT)));                          \
   }
 RELULAB_ACTIVATIONS(RELULAB_DEFINE_FUNCTION)
 #undef RELULAB_DEFINE_FUNCTION
@@ -40,8 +40,7 @@ at::Tensor gelu(const at::Tensor& input, const GELUFuncOptions& options) {
 
 at::Tensor rrelu(at::Tensor input, const RReLUFuncOptions& options) {
   return maybe_inplace(input, options.inplace(),
-                       ops::rrelu(input, options.lower(), options.upper(),
-                                  options.training()));
+                       ops::rrelu(input, options.lower(), options.upper(), options.training()));
 }
 
 }  // namespace functional

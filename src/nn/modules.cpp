@@ -41,53 +41,37 @@ class ModulePrinter {
 
 #define RELULAB_PRINT_FIELD(name, value, kind, meaning) \
   printer.field(#name, options.name(), activations::ParamKind::kind, value);
-#define RELULAB_DEFINE_MODULE(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
-  Module##Impl::Module##Impl(const Module##Options& options_) : options(options_) { reset(); }  \
-  at::Tensor Module##Impl::forward(at::Tensor input) {                                        \
-    return F::op(std::move(input), options);                                                  \
-  }                                                                                           \
-  void Module##Impl::reset() {}                                                               \
-  void Module##Impl::pretty_print(std::ostream& stream) const {                               \
-    ModulePrinter printer(stream, #Module);                                                   \
-    PARAMS(RELULAB_PRINT_FIELD)                                                               \
-    printer.inplace(inplace_of(options));                                                     \
+#define RELULAB_DEFINE_MODULE(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS)  \
+  Module##Impl::Module##Impl(const Module##Options& options_) : options(options_) { reset(); }    \
+  at::Tensor Module##Impl::forward(at::Tensor input) { return F::op(std::move(input), options); } \
+  void Module##Impl::reset() {}                                                                   \
+  void Module##Impl::pretty_print(std::ostream& stream) const {                                   \
+    ModulePrinter printer(stream, #Module);                                                       \
+    PARAMS(RELULAB_PRINT_FIELD)                                                                   \
+    printer.inplace(inplace_of(options));                                                         \
   }
 RELULAB_ACTIVATIONS(RELULAB_DEFINE_MODULE)
 #undef RELULAB_DEFINE_MODULE
 #undef RELULAB_PRINT_FIELD
 
-PReLUImpl::PReLUImpl(const PReLUOptions& options_) : options(options_) {
-  reset();
-}
-at::Tensor PReLUImpl::forward(const at::Tensor& input) {
-  return F::prelu(input, weight);
-}
+PReLUImpl::PReLUImpl(const PReLUOptions& options_) : options(options_) { reset(); }
+at::Tensor PReLUImpl::forward(const at::Tensor& input) { return F::prelu(input, weight); }
 void PReLUImpl::reset() {
   TORCH_CHECK(options.num_parameters() >= 1,
               "relulab::nn::PReLU: num_parameters must be at least 1, but got ",
               options.num_parameters());
-  weight = register_parameter(
-      "weight", torch::full(options.num_parameters(), options.init()));
+  weight = register_parameter("weight", torch::full(options.num_parameters(), options.init()));
 }
 void PReLUImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::PReLU(num_parameters=" << options.num_parameters()
-         << ")";
+  stream << "relulab::nn::PReLU(num_parameters=" << options.num_parameters() << ")";
 }
 
-GELUImpl::GELUImpl(GELUOptions options_) : options(std::move(options_)) {
-  reset();
-}
-at::Tensor GELUImpl::forward(const at::Tensor& input) {
-  return F::gelu(input, options);
-}
+GELUImpl::GELUImpl(GELUOptions options_) : options(std::move(options_)) { reset(); }
+at::Tensor GELUImpl::forward(const at::Tensor& input) { return F::gelu(input, options); }
 void GELUImpl::reset() { checks::gelu_kind(options.approximate()); }
-void GELUImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::GELU()";
-}
+void GELUImpl::pretty_print(std::ostream& stream) const { stream << "relulab::nn::GELU()"; }
 
-RReLUImpl::RReLUImpl(const RReLUOptions& options_) : options(options_) {
-  reset();
-}
+RReLUImpl::RReLUImpl(const RReLUOptions& options_) : options(options_) { reset(); }
 at::Tensor RReLUImpl::forward(at::Tensor input) {
   return F::rrelu(std::move(input), F::RReLUFuncOptions()
                                         .lower(options.lower())
@@ -97,8 +81,7 @@ at::Tensor RReLUImpl::forward(at::Tensor input) {
 }
 void RReLUImpl::reset() { checks::rrelu_bounds(options.lower(), options.upper()); }
 void RReLUImpl::pretty_print(std::ostream& stream) const {
-  stream << "relulab::nn::RReLU(lower=" << options.lower()
-         << ", upper=" << options.upper();
+  stream << "relulab::nn::RReLU(lower=" << options.lower() << ", upper=" << options.upper();
   if (options.inplace()) stream << std::boolalpha << ", inplace=true";
   stream << ")";
 }

@@ -1,7 +1,7 @@
 // Argument checks shared by every backend's launchers (cpu/launch.cpp,
 // cuda/launch.cu, through kernel_table.h) and the modules' reset(), so an
-// operator rejects the same inputs with the same message everywhere. Only what does not depend on the device lives
-// here; dtype support differs per backend and is checked there.
+// operator rejects the same inputs with the same message everywhere. Only what does not depend on
+// the device lives here; dtype support differs per backend and is checked there.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -21,8 +21,8 @@ inline void same_dtype_and_shape(const char* op_name, const at::Tensor& a, const
   TORCH_CHECK(a.scalar_type() == b.scalar_type(), "relulab::", op_name, ": expected ", a_name,
               " and ", b_name, " to have the same dtype, but got ", a.scalar_type(), " and ",
               b.scalar_type());
-  TORCH_CHECK(a.sizes() == b.sizes(), "relulab::", op_name, ": expected ", a_name, " and ",
-              b_name, " to have the same shape, but got ", a.sizes(), " and ", b.sizes());
+  TORCH_CHECK(a.sizes() == b.sizes(), "relulab::", op_name, ": expected ", a_name, " and ", b_name,
+              " to have the same shape, but got ", a.sizes(), " and ", b.sizes());
 }
 
 /// Every tensor on `expected`'s device: a kernel handed a pointer from
@@ -30,8 +30,8 @@ inline void same_dtype_and_shape(const char* op_name, const at::Tensor& a, const
 inline void same_device(const char* op_name, const at::Tensor& expected,
                         std::initializer_list<std::pair<const char*, const at::Tensor*>> others) {
   for (const auto& [name, t] : others) {
-    TORCH_CHECK(t->device() == expected.device(), "relulab::", op_name, ": expected ", name,
-                " on ", expected.device(), " (the input's device), but it is on ", t->device());
+    TORCH_CHECK(t->device() == expected.device(), "relulab::", op_name, ": expected ", name, " on ",
+                expected.device(), " (the input's device), but it is on ", t->device());
   }
 }
 
@@ -56,7 +56,8 @@ inline int64_t prelu_channels(const at::Tensor& self, const at::Tensor& weight) 
               "), but got ", weight.scalar_type());
   TORCH_CHECK(weight.dim() <= 1,
               "relulab::prelu: expected weight to be a scalar or 1-D tensor, but got "
-              "weight.dim() = ", weight.dim());
+              "weight.dim() = ",
+              weight.dim());
   const int64_t channels = weight.numel();
   if (channels == 1) return channels;
   TORCH_CHECK(self.dim() >= 2, "relulab::prelu: a per-channel weight (", channels,

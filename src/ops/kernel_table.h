@@ -31,7 +31,8 @@ using at::Tensor;
 using checks::gelu_kind;
 
 /// The kernels of one generated activation (relulab/activations.h) on backend B.
-template <class B, class Activation, class Indices = std::make_index_sequence<Activation::num_params>>
+template <class B, class Activation,
+          class Indices = std::make_index_sequence<Activation::num_params>>
 struct PointwiseKernels;
 template <class B, class Activation, std::size_t... I>
 struct PointwiseKernels<B, Activation, std::index_sequence<I...>> {
@@ -39,8 +40,7 @@ struct PointwiseKernels<B, Activation, std::index_sequence<I...>> {
     return B::pointwise_forward(Activation::name, Activation::kernel, ops::pack_params(params...),
                                 self);
   }
-  static Tensor backward(const Tensor& grad_output, const Tensor& saved,
-                         ops::Double<I>... params) {
+  static Tensor backward(const Tensor& grad_output, const Tensor& saved, ops::Double<I>... params) {
     return B::pointwise_backward(ops::backward_name<Activation>(), Activation::kernel,
                                  ops::pack_params(params...), grad_output, saved);
   }
@@ -52,7 +52,8 @@ struct HandWrittenKernels {
   static Tensor gelu(const Tensor& self, c10::string_view approximate) {
     return B::pointwise_forward("gelu", gelu_kind(approximate), {}, self);
   }
-  static Tensor gelu_backward(const Tensor& grad, const Tensor& self, c10::string_view approximate) {
+  static Tensor gelu_backward(const Tensor& grad, const Tensor& self,
+                              c10::string_view approximate) {
     return B::pointwise_backward("gelu_backward", gelu_kind(approximate), {}, grad, self);
   }
   // RReLU in eval mode is a leaky ReLU with the mean slope, as is its

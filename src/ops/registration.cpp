@@ -63,8 +63,7 @@ struct PointwiseFunction<Activation, std::index_sequence<I...>>
 };
 
 struct PreluFunction : torch::autograd::Function<PreluFunction> {
-  static Tensor forward(AutogradContext* ctx, const Tensor& self,
-                        const Tensor& weight) {
+  static Tensor forward(AutogradContext* ctx, const Tensor& self, const Tensor& weight) {
     at::AutoDispatchBelowADInplaceOrView guard;
     ctx->save_for_backward({self, weight});
     return ops::prelu(self, weight);
@@ -77,8 +76,7 @@ struct PreluFunction : torch::autograd::Function<PreluFunction> {
 };
 
 struct GeluFunction : torch::autograd::Function<GeluFunction> {
-  static Tensor forward(AutogradContext* ctx, const Tensor& self,
-                        c10::string_view approximate) {
+  static Tensor forward(AutogradContext* ctx, const Tensor& self, c10::string_view approximate) {
     at::AutoDispatchBelowADInplaceOrView guard;
     ctx->save_for_backward({self});
     ctx->saved_data["approximate"] = std::string(approximate);
@@ -92,9 +90,8 @@ struct GeluFunction : torch::autograd::Function<GeluFunction> {
 };
 
 struct RreluFunction : torch::autograd::Function<RreluFunction> {
-  static Tensor forward(AutogradContext* ctx, const Tensor& self, double lower,
-                        double upper, bool training,
-                        c10::optional<at::Generator> generator) {
+  static Tensor forward(AutogradContext* ctx, const Tensor& self, double lower, double upper,
+                        bool training, c10::optional<at::Generator> generator) {
     at::AutoDispatchBelowADInplaceOrView guard;
     auto [result, noise] =
         ops::rrelu_with_noise(self, lower, upper, training, std::move(generator));
@@ -106,8 +103,7 @@ struct RreluFunction : torch::autograd::Function<RreluFunction> {
   }
   static tensor_list backward(AutogradContext* ctx, tensor_list grads) {
     const auto saved = ctx->get_saved_variables();
-    return {ops::rrelu_backward(grads[0], saved[0], saved[1],
-                                ctx->saved_data["lower"].toDouble(),
+    return {ops::rrelu_backward(grads[0], saved[0], saved[1], ctx->saved_data["lower"].toDouble(),
                                 ctx->saved_data["upper"].toDouble(),
                                 ctx->saved_data["training"].toBool()),
             Tensor(), Tensor(), Tensor(), Tensor()};
@@ -120,8 +116,8 @@ Tensor prelu_autograd(const Tensor& self, const Tensor& weight) {
 Tensor gelu_autograd(const Tensor& self, c10::string_view approximate) {
   return GeluFunction::apply(self, approximate);
 }
-Tensor rrelu_autograd(const Tensor& self, double lower, double upper,
-                      bool training, c10::optional<at::Generator> generator) {
+Tensor rrelu_autograd(const Tensor& self, double lower, double upper, bool training,
+                      c10::optional<at::Generator> generator) {
   return RreluFunction::apply(self, lower, upper, training, std::move(generator));
 }
 
@@ -138,9 +134,15 @@ TORCH_LIBRARY(relulab, m) {
   m.def("prelu_backward(Tensor grad_output, Tensor self, Tensor weight) -> (Tensor, Tensor)");
   m.def("gelu(Tensor self, str approximate='none') -> Tensor");
   m.def("gelu_backward(Tensor grad_output, Tensor self, str approximate='none') -> Tensor");
-  m.def("rrelu(Tensor self, float lower=0.125, float upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor");
-  m.def("rrelu_with_noise(Tensor self, float lower=0.125, float upper=0.3333333333333333, bool training=False, Generator? generator=None) -> (Tensor, Tensor)");
-  m.def("rrelu_backward(Tensor grad_output, Tensor self, Tensor noise, float lower, float upper, bool training) -> Tensor");
+  m.def(
+      "rrelu(Tensor self, float lower=0.125, float upper=0.3333333333333333, bool training=False, "
+      "Generator? generator=None) -> Tensor");
+  m.def(
+      "rrelu_with_noise(Tensor self, float lower=0.125, float upper=0.3333333333333333, bool "
+      "training=False, Generator? generator=None) -> (Tensor, Tensor)");
+  m.def(
+      "rrelu_backward(Tensor grad_output, Tensor self, Tensor noise, float lower, float upper, "
+      "bool training) -> Tensor");
 }
 
 // The CPU launchers as a backend for kernel_table.h (the CUDA one is in

@@ -33,7 +33,7 @@ static int should_fail(const char* name) {
   return 1;
 }
 
-#define REAL(type, name, args) \
+#define REAL(type, name, args)           \
   static type(*real_##name) args = NULL; \
   if (!real_##name) real_##name = (type(*) args)dlsym(RTLD_NEXT, #name)
 

@@ -165,7 +165,8 @@ parameters:
   EXPECT_LT(below_001, 52);
   // Same file, same draws.
   const auto again = load_sweep(sweep_file(text));
-  for (size_t i = 0; i < sweep.trials.size(); ++i) EXPECT_EQ(sweep.trials[i].id, again.trials[i].id);
+  for (size_t i = 0; i < sweep.trials.size(); ++i)
+    EXPECT_EQ(sweep.trials[i].id, again.trials[i].id);
 }
 
 TEST(SweepTest, SetOverridesBaseAndAxes) {
@@ -194,20 +195,23 @@ TEST(SweepErrorTest, MalformedYaml) {
 TEST(SweepErrorTest, UnknownTopLevelKeySuggestsTheRightOne) {
   const auto e = error_of("name: x\nparameter:\n  train.lr: {values: [0.1]}\n");
   EXPECT_NE(e.find(":2:1: key 'parameter': unknown top-level key (did you mean 'parameters'?)"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST(SweepErrorTest, UnknownKeySuggestsTheRightOne) {
   const auto e = error_of("name: x\nbase:\n  train: {lr: 0.1, epoch: 3}\n");
   EXPECT_NE(e.find(":3:20: key 'train.epoch': unknown key (did you mean 'train.epochs'?)"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   const auto e2 = error_of("name: x\nparameters:\n  lr: {values: [0.1]}\n");
   EXPECT_NE(e2.find("key 'lr': unknown key (did you mean 'train.lr'?)"), std::string::npos) << e2;
 }
 
 TEST(SweepErrorTest, WrongTypeAndOutOfRange) {
   auto e = error_of("name: x\nbase:\n  train: {epochs: three}\n");
-  EXPECT_NE(e.find(":3:19: key 'train.epochs': must be an integer, got three"), std::string::npos) << e;
+  EXPECT_NE(e.find(":3:19: key 'train.epochs': must be an integer, got three"), std::string::npos)
+      << e;
   e = error_of("name: x\nparameters:\n  train.lr: {values: [0.1, -1]}\n");
   EXPECT_NE(e.find(":3:28: key 'train.lr': must be > 0, got -1"), std::string::npos) << e;
   e = error_of("name: x\nbase:\n  train: {momentum: 1.5}\n");
@@ -220,17 +224,20 @@ TEST(SweepErrorTest, UnknownActivationDatasetAndChoice) {
   EXPECT_NE(e.find("valid activations: elu, gelu"), std::string::npos) << e;
   e = error_of("name: x\nbase:\n  data: {dataset: cifar10}\n");
   EXPECT_NE(e.find("key 'data.dataset': unknown value 'cifar10'"), std::string::npos) << e;
-  EXPECT_NE(e.find("valid values: fashion-mnist, spirals, teacher, gaussian"), std::string::npos) << e;
+  EXPECT_NE(e.find("valid values: fashion-mnist, spirals, teacher, gaussian"), std::string::npos)
+      << e;
   e = error_of("name: x\nbase:\n  model: {arch: resnet}\n");
   EXPECT_NE(e.find("key 'model.arch': unknown value 'resnet'"), std::string::npos) << e;
   e = error_of("name: x\nbase:\n  activation: {name: leaky_relu, slope: 0.1}\n");
-  EXPECT_NE(e.find("unknown parameter 'slope' for activation 'leaky_relu'"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown parameter 'slope' for activation 'leaky_relu'"), std::string::npos)
+      << e;
 }
 
 TEST(SweepErrorTest, MissingDatasetFiles) {
   const auto e = error_of("name: x\nbase:\n  data: {dataset: fashion-mnist, path: /nonexistent}\n");
   EXPECT_NE(e.find(":3:40: key 'data.path': missing /nonexistent/train-images-idx3-ubyte.gz"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("HINT"), std::string::npos);
 }
 
@@ -244,15 +251,20 @@ TEST(SweepErrorTest, StructuralMistakes) {
             std::string::npos);
   EXPECT_NE(error_of("name: x\nbase: {data: {dataset: gaussian}}\n").find("train.epochs must be 0"),
             std::string::npos);
-  EXPECT_NE(error_of("name: x\nseeds: [1, 1]\nbase: {data: {dataset: spirals}}\n").find("duplicate seed"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("name: x\nseeds: [1, 1]\nbase: {data: {dataset: spirals}}\n").find("duplicate seed"),
+      std::string::npos);
   EXPECT_NE(error_of("name: x\nbase:\n  seed: 3\n").find("top-level 'seeds:'"), std::string::npos);
 }
 
 TEST(SweepErrorTest, BadOverride) {
   const std::string base = "name: x\nbase: {data: {dataset: spirals}}\n";
-  EXPECT_NE(error_of(base, {"train.epoch=1"}).find("--set train.epoch=1: key 'train.epoch': unknown key (did you mean 'train.epochs'?)"),
-            std::string::npos) << error_of(base, {"train.epoch=1"});
+  EXPECT_NE(
+      error_of(base, {"train.epoch=1"})
+          .find(
+              "--set train.epoch=1: key 'train.epoch': unknown key (did you mean 'train.epochs'?)"),
+      std::string::npos)
+      << error_of(base, {"train.epoch=1"});
   EXPECT_NE(error_of(base, {"train.epochs"}).find("expected --set key=value"), std::string::npos);
   EXPECT_NE(error_of(base, {"train.lr=0"}).find("must be > 0"), std::string::npos);
 }
@@ -262,7 +274,8 @@ TEST(SweepErrorTest, MissingFile) {
     load_sweep("/nonexistent/sweep.yaml");
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent/sweep.yaml: no such file"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/sweep.yaml: no such file"),
+              std::string::npos);
   }
 }
 
@@ -270,7 +283,8 @@ TEST(SweepErrorTest, NameMustStayInsideResults) {
   for (const char* name : {"..", ".", ".hidden"}) {
     const auto text = std::string("name: ") + name +
                       "\nbase: {data: {dataset: spirals, samples: 10}, train: {epochs: 0}}\n";
-    EXPECT_NE(error_of(text).find("key 'name': must not start with '.'"), std::string::npos) << name;
+    EXPECT_NE(error_of(text).find("key 'name': must not start with '.'"), std::string::npos)
+        << name;
   }
 }
 
@@ -292,12 +306,15 @@ TEST(SweepErrorTest, HugeSweepsAndSizesAreRefusedBeforeExpanding) {
   }
   const auto big = error_of("name: g\nseeds: 600\n" + base + "parameters:\n" + axes);
   EXPECT_NE(big.find("this sweep expands to 600000000000 trials, more than max_trials (100000)"),
-            std::string::npos) << big;
-  EXPECT_NE(error_of("name: s\nseeds: 1000000000\n" + base).find("key 'seeds': this sweep expands to 1000000000"),
+            std::string::npos)
+      << big;
+  EXPECT_NE(error_of("name: s\nseeds: 1000000000\n" + base)
+                .find("key 'seeds': this sweep expands to 1000000000"),
             std::string::npos);
   // max_trials moves the limit either way.
-  EXPECT_NE(error_of("name: s\nmax_trials: 10\nseeds: 11\n" + base).find("more than max_trials (10)"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("name: s\nmax_trials: 10\nseeds: 11\n" + base).find("more than max_trials (10)"),
+      std::string::npos);
   EXPECT_EQ(error_of("name: s\nmax_trials: 11\nseeds: 11\n" + base), "");
   EXPECT_NE(error_of("name: t\n" + base + "parameters:\n  train.threads: {values: [100000000]}\n")
                 .find("key 'train.threads': must be <= 256"),
@@ -308,13 +325,18 @@ TEST(SweepErrorTest, HugeSweepsAndSizesAreRefusedBeforeExpanding) {
 }
 
 TEST(SweepErrorTest, ActivationParametersMustBeFinite) {
-  const std::string head = "name: a\nbase: {data: {dataset: spirals}}\nparameters:\n  activation: {values: [";
-  EXPECT_NE(error_of(head + "{name: leaky_relu, negative_slope: nan}]}\n").find("must be finite, got nan"),
+  const std::string head =
+      "name: a\nbase: {data: {dataset: spirals}}\nparameters:\n  activation: {values: [";
+  EXPECT_NE(error_of(head + "{name: leaky_relu, negative_slope: nan}]}\n")
+                .find("must be finite, got nan"),
             std::string::npos);
-  EXPECT_NE(error_of(head + "{name: elu, alpha: -inf}]}\n").find("must be finite"), std::string::npos);
-  EXPECT_NE(error_of(head + "{name: elu, alpha: 1e999}]}\n").find("must be finite"), std::string::npos);
+  EXPECT_NE(error_of(head + "{name: elu, alpha: -inf}]}\n").find("must be finite"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "{name: elu, alpha: 1e999}]}\n").find("must be finite"),
+            std::string::npos);
   // YAML's own .nan and .inf are not numbers to make_activation: refused too.
-  EXPECT_NE(error_of(head + "{name: elu, alpha: .nan}]}\n").find("must be a number"), std::string::npos);
+  EXPECT_NE(error_of(head + "{name: elu, alpha: .nan}]}\n").find("must be a number"),
+            std::string::npos);
   EXPECT_NE(error_of(head + "{name: prelu, num_parameters: 1e300}]}\n")
                 .find("num_parameters must be an integer from 1 to 1000000"),
             std::string::npos);
@@ -323,11 +345,15 @@ TEST(SweepErrorTest, ActivationParametersMustBeFinite) {
 // Found by fuzzing (tests/fuzz/corpus/sweep/regression-log-not-a-bool.yaml):
 // a bad 'log:' escaped as YAML::BadConversion instead of a ConfigError.
 TEST(SweepErrorTest, RangeFlagsMustBeBooleans) {
-  const std::string head = "name: r\nmethod: random\ncount: 2\nbase: {data: {dataset: spirals}}\n"
-                           "parameters:\n  train.lr: {min: 0.001, max: 0.1, ";
-  EXPECT_NE(error_of(head + "log: prue}\n").find(":6:41: key 'train.lr': log must be true or false, got prue"),
-            std::string::npos) << error_of(head + "log: prue}\n");
-  EXPECT_NE(error_of(head + "integer: [1]}\n").find("integer must be true or false"), std::string::npos);
+  const std::string head =
+      "name: r\nmethod: random\ncount: 2\nbase: {data: {dataset: spirals}}\n"
+      "parameters:\n  train.lr: {min: 0.001, max: 0.1, ";
+  EXPECT_NE(error_of(head + "log: prue}\n")
+                .find(":6:41: key 'train.lr': log must be true or false, got prue"),
+            std::string::npos)
+      << error_of(head + "log: prue}\n");
+  EXPECT_NE(error_of(head + "integer: [1]}\n").find("integer must be true or false"),
+            std::string::npos);
 }
 
 TEST(SchemaTest, EveryKeyIsDocumented) {
@@ -335,7 +361,8 @@ TEST(SchemaTest, EveryKeyIsDocumented) {
   ASSERT_TRUE(in) << "docs/config.md is missing";
   const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const auto& spec : config_schema()) {
-    EXPECT_NE(doc.find("`" + spec.key + "`"), std::string::npos) << spec.key << " is not in docs/config.md";
+    EXPECT_NE(doc.find("`" + spec.key + "`"), std::string::npos)
+        << spec.key << " is not in docs/config.md";
   }
 }
 

@@ -61,11 +61,12 @@ TEST(IdxFileTest, RejectsCorruptFiles) {
 TEST(IdxFileTest, RefusesHeadersThatDeclareHugeData) {
   // 2^28 x 2^28 x 2^28 x 2^28 bytes: overflows int64, and is a gzip bomb's
   // header in any case. Refused from the header alone, nothing allocated.
-  const std::vector<unsigned char> bomb = {0, 0, 8, 4, 16, 0, 0, 0, 16, 0, 0, 0,
-                                           16, 0, 0, 0, 16, 0, 0, 0, 1, 2, 3};
+  const std::vector<unsigned char> bomb = {0,  0, 8, 4, 16, 0, 0, 0, 16, 0, 0, 0,
+                                           16, 0, 0, 0, 16, 0, 0, 0, 1,  2, 3};
   const auto e = error_of(write_gz("bomb", bomb));
   EXPECT_NE(e.find("declares more than 1024 MiB"), std::string::npos) << e;
-  const std::vector<unsigned char> two_gib = {0, 0, 8, 2, 0, 0, 0x80, 0, 0, 1, 0, 0, 1};  // 32768 x 65536
+  const std::vector<unsigned char> two_gib = {0, 0, 8, 2, 0, 0, 0x80,
+                                              0, 0, 1, 0, 0, 1};  // 32768 x 65536
   EXPECT_NE(error_of(write_gz("two_gib", two_gib)).find("declares more than"), std::string::npos);
 }
 

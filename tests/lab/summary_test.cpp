@@ -38,9 +38,12 @@ TEST(SummaryTest, BestConfigurationWithConfidenceInterval) {
     return r;
   };
   std::vector<CsvRow> rows = {cols,
-                              row("relu", "0.1", "0", "0.80"), row("relu", "0.1", "1", "0.82"),
-                              row("relu", "0.1", "2", "0.84"), row("relu", "0.01", "0", "0.70"),
-                              row("relu", "0.01", "1", "0.71"), row("relu", "0.01", "2", "0.72")};
+                              row("relu", "0.1", "0", "0.80"),
+                              row("relu", "0.1", "1", "0.82"),
+                              row("relu", "0.1", "2", "0.84"),
+                              row("relu", "0.01", "0", "0.70"),
+                              row("relu", "0.01", "1", "0.71"),
+                              row("relu", "0.01", "2", "0.72")};
   const auto s = summarise(rows);
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].best_setting, "train.lr=0.1");

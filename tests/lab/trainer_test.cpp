@@ -46,7 +46,9 @@ TEST(TrainerTest, RecordsEveryEpochAndLayer) {
   EXPECT_GT(r.layers[2].grad_norm, 0);
   EXPECT_EQ(r.epochs_to_target, 0);  // 10% accuracy: reached at initialisation
   EXPECT_GT(r.seconds_per_epoch, 0);
-  EXPECT_NEAR(r.loss_auc, (r.epochs[1].train_loss + r.epochs[2].train_loss + r.epochs[3].train_loss) / 3, 1e-12);
+  EXPECT_NEAR(r.loss_auc,
+              (r.epochs[1].train_loss + r.epochs[2].train_loss + r.epochs[3].train_loss) / 3,
+              1e-12);
 }
 
 TEST(TrainerTest, SameConfigAndSeedGiveBitIdenticalMetrics) {

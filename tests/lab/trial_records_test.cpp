@@ -84,9 +84,9 @@ TEST(TrialRecordsTest, SchemasAreFixed) {
                         "samples_per_second", "git_commit", "libtorch_version"}) {
     EXPECT_NE(std::find(cols.begin(), cols.end(), c), cols.end()) << c;
   }
-  EXPECT_EQ(epoch_columns(), (std::vector<std::string>{"trial_id", "epoch", "train_loss", "train_accuracy",
-                                                       "test_loss", "test_accuracy", "lr", "seconds",
-                                                       "online_stats_seconds"}));
+  EXPECT_EQ(epoch_columns(), (std::vector<std::string>{
+                                 "trial_id", "epoch", "train_loss", "train_accuracy", "test_loss",
+                                 "test_accuracy", "lr", "seconds", "online_stats_seconds"}));
   EXPECT_EQ(layer_columns().size(), 15u);
 }
 
@@ -111,7 +111,8 @@ TEST(TrialRecordsTest, ResumeAfterCrashSeesOnlyCompleteTrials) {
   // A crash mid-write leaves a temporary folder and a temporary CSV behind,
   // named after their writer (host and pid): here a process that has exited.
   const std::string dead_writer = host_name() + "-" + std::to_string(exited_pid());
-  const auto partial = fs::path(f.dir) / "trials" / (".tmp-" + f.sweep.trials[1].id + "-" + dead_writer);
+  const auto partial =
+      fs::path(f.dir) / "trials" / (".tmp-" + f.sweep.trials[1].id + "-" + dead_writer);
   fs::create_directories(partial);
   std::ofstream(partial / "trial.csv") << "trial_id,trial_ind";
   std::ofstream(fs::path(f.dir) / ("trials.csv.tmp." + dead_writer)) << "torn";
@@ -125,7 +126,8 @@ TEST(TrialRecordsTest, ResumeAfterCrashSeesOnlyCompleteTrials) {
   merge_trial_records(f.dir, f.sweep);
   const auto rows = read_csv(f.dir + "/trials.csv");
   ASSERT_EQ(rows.size(), 2u);
-  const auto col = std::find(rows[0].begin(), rows[0].end(), "final_test_accuracy") - rows[0].begin();
+  const auto col =
+      std::find(rows[0].begin(), rows[0].end(), "final_test_accuracy") - rows[0].begin();
   EXPECT_EQ(rows[1][col], "0.6");
 }
 
@@ -134,7 +136,8 @@ TEST(TrialRecordsTest, CleanUpNeverTouchesALiveWritersTemporaries) {
   // This process is alive: its writes in flight (and those of a process on
   // another host, which cannot be checked) must survive another's clean-up.
   for (const std::string& writer : {unique_suffix(), std::string("other-host-1")}) {
-    const auto partial = fs::path(f.dir) / "trials" / (".tmp-" + f.sweep.trials[0].id + "-" + writer);
+    const auto partial =
+        fs::path(f.dir) / "trials" / (".tmp-" + f.sweep.trials[0].id + "-" + writer);
     fs::create_directories(partial);
     std::ofstream(fs::path(f.dir) / ("trials.csv.tmp." + writer)) << "in flight";
     remove_partial_writes(f.dir);
@@ -168,7 +171,8 @@ TEST(TrialRecordsTest, AResultIsNeverReplacedByAFailure) {
 
 TEST(TrialRecordsTest, ACorruptRecordIsMovedAsideSoItsTrialRunsAgain) {
   auto f = make_fixture("corrupt");
-  for (int i = 0; i < 3; ++i) write_trial_record(f.dir, f.sweep, f.sweep.trials[i], result_with(0.5));
+  for (int i = 0; i < 3; ++i)
+    write_trial_record(f.dir, f.sweep, f.sweep.trials[i], result_with(0.5));
   // A ragged row (an edited file), and a torn one (no final newline).
   const auto record = [&](int i) { return fs::path(f.dir) / "trials" / f.sweep.trials[i].id; };
   std::ofstream(record(0) / "epochs.csv", std::ios::app) << "1,2\n";

@@ -53,7 +53,8 @@ TEST(UnitStatsTest, MaxDerivativeMatchesClosedForms) {
   auto tanh = nn::make_activation("tanh");
   EXPECT_NEAR(max_derivative(tanh, 1, false)[0].item<double>(), 1.0, 1e-6);
   auto selu = nn::make_activation("selu");
-  EXPECT_NEAR(max_derivative(selu, 1, false)[0].item<double>(), ops::kSeluScale * ops::kSeluAlpha, 1e-3);
+  EXPECT_NEAR(max_derivative(selu, 1, false)[0].item<double>(), ops::kSeluScale * ops::kSeluAlpha,
+              1e-3);
   auto prelu = nn::make_activation("prelu", {{"num_parameters", 2.0}, {"init", 2.0}});
   const auto d = max_derivative(prelu, 2, true);
   EXPECT_NEAR(d[0].item<double>(), 2.0, 1e-6);  // slope 2 on the negative side

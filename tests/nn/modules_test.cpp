@@ -101,8 +101,8 @@ TEST(ModulesTest, SwappingLibTorchModulesChangesNothingButTheKernel) {
     y_ours.sum().backward();
     y_theirs.sum().backward();
     for (size_t i = 0; i < ours->parameters().size(); ++i) {
-      EXPECT_TRUE(torch::allclose(ours->parameters()[i].grad(),
-                                  theirs->parameters()[i].grad(), 1e-4, 1e-6));
+      EXPECT_TRUE(torch::allclose(ours->parameters()[i].grad(), theirs->parameters()[i].grad(),
+                                  1e-4, 1e-6));
     }
   }
 }
@@ -196,8 +196,8 @@ TEST(FunctionalTest, MatchesModuleAndOps) {
   EXPECT_TRUE(torch::equal(F::relu(x), ops::relu(x)));
   EXPECT_TRUE(torch::equal(F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.3)),
                            ops::leaky_relu(x, 0.3)));
-  EXPECT_TRUE(torch::equal(F::gelu(x, F::GELUFuncOptions().approximate("tanh")),
-                           ops::gelu(x, "tanh")));
+  EXPECT_TRUE(
+      torch::equal(F::gelu(x, F::GELUFuncOptions().approximate("tanh")), ops::gelu(x, "tanh")));
   EXPECT_TRUE(torch::equal(F::elu(x, F::ELUFuncOptions().alpha(2.0)), ops::elu(x, 2.0)));
   EXPECT_TRUE(torch::equal(F::selu(x), ops::selu(x)));
   EXPECT_TRUE(torch::equal(F::silu(x), nn::SiLU()->forward(x)));

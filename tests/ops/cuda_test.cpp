@@ -20,9 +20,12 @@ class CudaTest : public ::testing::TestWithParam<at::ScalarType> {
   // 16-bit types compute in float but round at every op: compare loosely.
   testing::Tolerance tolerance() const {
     switch (GetParam()) {
-      case at::kHalf: return {2e-3, 2e-3};
-      case at::kBFloat16: return {1.6e-2, 1e-2};
-      default: return testing::tolerance_for(GetParam());
+      case at::kHalf:
+        return {2e-3, 2e-3};
+      case at::kBFloat16:
+        return {1.6e-2, 1e-2};
+      default:
+        return testing::tolerance_for(GetParam());
     }
   }
 };
@@ -38,11 +41,12 @@ TEST_P(CudaTest, ForwardAndBackwardMatchCpuAndLibTorchCuda) {
     auto x_ref = base.to(torch::kCUDA).requires_grad_(true);
     const auto y_gpu = op.ours(x_gpu);
     const auto y_ref = op.reference(x_ref);
-    EXPECT_TRUE(testing::close(y_gpu.cpu().to(at::kDouble), y_ref.cpu().to(at::kDouble), tolerance()));
+    EXPECT_TRUE(
+        testing::close(y_gpu.cpu().to(at::kDouble), y_ref.cpu().to(at::kDouble), tolerance()));
     y_gpu.backward(grad.to(torch::kCUDA));
     y_ref.backward(grad.to(torch::kCUDA));
-    EXPECT_TRUE(testing::close(x_gpu.grad().cpu().to(at::kDouble), x_ref.grad().cpu().to(at::kDouble),
-                               tolerance()));
+    EXPECT_TRUE(testing::close(x_gpu.grad().cpu().to(at::kDouble),
+                               x_ref.grad().cpu().to(at::kDouble), tolerance()));
     if (GetParam() == at::kFloat || GetParam() == at::kDouble) {
       // Against relulab's own CPU kernels.
       EXPECT_TRUE(testing::agree(op, op.ours(base).to(GetParam()), y_gpu.detach().cpu()) ||

@@ -22,8 +22,8 @@ at::Tensor special_values(at::ScalarType dtype) {
   const double big = dtype == at::kFloat ? 100.0 : 800.0;    // exp overflows
   // Just inside exp's finite range, where a clamped exp must still be right.
   const double edge = dtype == at::kFloat ? 88.5 : 709.5;
-  std::vector<double> v = {0.0, -0.0, nan, inf, -inf, tiny, -tiny, big, -big, edge, -edge,
-                           1.0, -1.0, 1e-3, -1e-3, 20.0, -20.0, 88.0, -88.0};
+  std::vector<double> v = {0.0,   -0.0, nan,  inf,  -inf,  tiny, -tiny, big,  -big, edge,
+                           -edge, 1.0,  -1.0, 1e-3, -1e-3, 20.0, -20.0, 88.0, -88.0};
   // Repeat so that special values land both in full vectors and in the tail.
   std::vector<double> all;
   for (int r = 0; r < 3; ++r) all.insert(all.end(), v.begin(), v.end());
@@ -73,7 +73,8 @@ struct ElementCheck {
                                         const at::Tensor& same_dtype,
                                         const at::Tensor& float64) const {
     const auto in = x.to(at::kDouble).contiguous(), o = ours.to(at::kDouble).contiguous(),
-               s = same_dtype.to(at::kDouble).contiguous(), w = float64.to(at::kDouble).contiguous();
+               s = same_dtype.to(at::kDouble).contiguous(),
+               w = float64.to(at::kDouble).contiguous();
     for (int64_t i = 0; i < in.numel(); ++i) {
       const double xi = in[i].item<double>(), oi = o[i].item<double>();
       if (matches(oi, s[i].item<double>(), xi, x.scalar_type()) ||
@@ -95,7 +96,7 @@ TEST_P(EdgeCaseTest, SpecialValuesMatchLibTorch) {
   for (const OpCase& op : all_op_cases(/*channels=*/1)) {
     SCOPED_TRACE(op.name);
     EXPECT_TRUE((ElementCheck{op, /*forward=*/true}(x, op.ours(x), op.reference(x),
-                                                     op.reference(x.to(at::kDouble)))));
+                                                    op.reference(x.to(at::kDouble)))));
   }
 }
 
@@ -109,8 +110,8 @@ TEST_P(EdgeCaseTest, SpecialValuesBackwardMatchesLibTorch) {
       return x.grad();
     };
     EXPECT_TRUE((ElementCheck{op, /*forward=*/false}(base, gradient(op.ours, GetParam()),
-                                                      gradient(op.reference, GetParam()),
-                                                      gradient(op.reference, at::kDouble))));
+                                                     gradient(op.reference, GetParam()),
+                                                     gradient(op.reference, at::kDouble))));
   }
 }
 
@@ -137,8 +138,10 @@ TEST(OpErrorTest, UnsupportedDtypeSaysWhatToDo) {
         try {
           ops::relu(x);
         } catch (const c10::Error& e) {
-          EXPECT_NE(std::string(e.what()).find("expected self to be float32 or float64, but got Half"),
-                    std::string::npos) << e.what();
+          EXPECT_NE(
+              std::string(e.what()).find("expected self to be float32 or float64, but got Half"),
+              std::string::npos)
+              << e.what();
           EXPECT_NE(std::string(e.what()).find("HINT"), std::string::npos);
           throw;
         }
@@ -154,7 +157,8 @@ TEST(OpErrorTest, PReLUChecksWeightAgainstChannels) {
     FAIL() << "expected an error";
   } catch (const c10::Error& e) {
     EXPECT_NE(std::string(e.what()).find("weight has 4 slopes but input.size(1) = 3"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(ops::prelu(torch::randn({5}), torch::ones({5})), c10::Error);
   EXPECT_THROW(ops::prelu(x, torch::ones({3, 1})), c10::Error);
@@ -170,22 +174,24 @@ TEST(OpErrorTest, BadScalarArgumentsAreRejected) {
     ops::gelu(x, "fast");
     FAIL() << "expected an error";
   } catch (const c10::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("approximate must be \"none\" or \"tanh\", but got \"fast\""),
-              std::string::npos) << e.what();
+    EXPECT_NE(
+        std::string(e.what()).find("approximate must be \"none\" or \"tanh\", but got \"fast\""),
+        std::string::npos)
+        << e.what();
   }
   try {
     ops::rrelu(x, 0.5, 0.1, /*training=*/true);
     FAIL() << "expected an error";
   } catch (const c10::Error& e) {
     EXPECT_NE(std::string(e.what()).find("expected lower <= upper, but got lower=0.5"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
   }
 }
 
 TEST(OpErrorTest, BackwardChecksShapes) {
   EXPECT_THROW(ops::relu_backward(torch::ones({3}), torch::ones({4})), c10::Error);
-  EXPECT_THROW(ops::sigmoid_backward(torch::ones({3}), torch::ones({3}, at::kDouble)),
-               c10::Error);
+  EXPECT_THROW(ops::sigmoid_backward(torch::ones({3}), torch::ones({3}, at::kDouble)), c10::Error);
 }
 
 }  // namespace

@@ -51,7 +51,8 @@ constexpr double kRtol = 1e-3;
     if (bad.any().item<bool>()) {
       return ::testing::AssertionFailure()
              << "Jacobian mismatch for input " << k << ":\nnumerical\n"
-             << numerical << "\nanalytical\n" << analytical;
+             << numerical << "\nanalytical\n"
+             << analytical;
     }
   }
   return ::testing::AssertionSuccess();
@@ -70,8 +71,7 @@ TEST(GradcheckTest, EveryOpAgainstFiniteDifferences) {
   for (const auto& op : testing::all_op_cases(/*channels=*/3)) {
     SCOPED_TRACE(op.name);
     const auto x = away_from_kink({2, 3, 2});
-    EXPECT_TRUE(gradcheck([&](const std::vector<at::Tensor>& in) { return op.ours(in[0]); },
-                          {x}));
+    EXPECT_TRUE(gradcheck([&](const std::vector<at::Tensor>& in) { return op.ours(in[0]); }, {x}));
   }
 }
 
@@ -80,9 +80,9 @@ TEST(GradcheckTest, PReLUWeightGradient) {
   for (int64_t slopes : {1, 3}) {
     SCOPED_TRACE(slopes);
     for (const auto& shape : std::vector<std::vector<int64_t>>{{4, 3}, {2, 3, 5}, {2, 3, 2, 2}}) {
-      EXPECT_TRUE(gradcheck(
-          [](const std::vector<at::Tensor>& in) { return ops::prelu(in[0], in[1]); },
-          {away_from_kink(shape), torch::rand({slopes}, at::kDouble) - 0.3}));
+      EXPECT_TRUE(
+          gradcheck([](const std::vector<at::Tensor>& in) { return ops::prelu(in[0], in[1]); },
+                    {away_from_kink(shape), torch::rand({slopes}, at::kDouble) - 0.3}));
     }
   }
 }

@@ -17,7 +17,10 @@ constexpr int64_t kChannels = 5;
 // Shapes (N, C, ...) with C == kChannels: tiny, a vector tail, inner == 1,
 // and one large enough to be split across threads and reduction chunks.
 std::vector<std::vector<int64_t>> shapes() {
-  return {{1, kChannels}, {3, kChannels, 7}, {2, kChannels, 3, 3}, {64, kChannels, 29, 31},
+  return {{1, kChannels},
+          {3, kChannels, 7},
+          {2, kChannels, 3, 3},
+          {64, kChannels, 29, 31},
           {4096, kChannels}};
 }
 
@@ -75,8 +78,8 @@ TEST_P(ParityTest, BackwardMatchesLibTorch) {
 // Element-wise ops keep a dense input's layout (as LibTorch's do, except its
 // rrelu, which returns contiguous); PReLU returns contiguous like LibTorch's.
 TEST_P(ParityTest, OutputKeepsLayoutOfDenseInput) {
-  const auto x = sample({2, kChannels, 4, 4}, GetParam())
-                     .contiguous(at::MemoryFormat::ChannelsLast);
+  const auto x =
+      sample({2, kChannels, 4, 4}, GetParam()).contiguous(at::MemoryFormat::ChannelsLast);
   for (const OpCase& op : all_op_cases(kChannels)) {
     SCOPED_TRACE(op.name);
     const bool prelu = op.name.rfind("prelu", 0) == 0;
@@ -109,8 +112,7 @@ TEST(AccuracyTest, Float32ErrorIsNoWorseThanLibTorchs) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dtypes, ParityTest,
-                         ::testing::Values(at::kFloat, at::kDouble),
+INSTANTIATE_TEST_SUITE_P(Dtypes, ParityTest, ::testing::Values(at::kFloat, at::kDouble),
                          [](const auto& info) { return std::string(c10::toString(info.param)); });
 
 // The weight gradient is a reduction whose order differs from LibTorch's, so
@@ -130,8 +132,7 @@ TEST(PReLUTest, WeightGradientMatchesLibTorch) {
         // Relative to the sum of |terms|, the scale of rounding in any order.
         const auto scale = (x.clamp_max(0) * grad).abs().sum().item<double>();
         const double eps = dtype == at::kFloat ? 1e-6 : 1e-14;
-        EXPECT_LE((w_ours.grad() - w_ref.grad()).abs().max().item<double>(),
-                  eps * scale + 1e-30);
+        EXPECT_LE((w_ours.grad() - w_ref.grad()).abs().max().item<double>(), eps * scale + 1e-30);
       }
     }
   }

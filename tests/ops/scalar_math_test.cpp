@@ -38,7 +38,8 @@ void expect_same(Pointwise op, const cpu::PointwiseParams& params, bool reads_ou
   const int64_t n = static_cast<int64_t>(x.size());
   std::vector<double> y(n), g(n, 0.75), gi(n);
   cpu::pointwise_forward<double>(op, params, x.data(), y.data(), n);
-  cpu::pointwise_backward<double>(op, params, g.data(), reads_output ? y.data() : x.data(), gi.data(), n);
+  cpu::pointwise_backward<double>(op, params, g.data(), reads_output ? y.data() : x.data(),
+                                  gi.data(), n);
   for (int64_t i = 0; i < n; ++i) {
     const double fy = f.forward(x[i]);
     const double fg = f.backward(0.75, reads_output ? fy : x[i]);
@@ -50,7 +51,8 @@ void expect_same(Pointwise op, const cpu::PointwiseParams& params, bool reads_ou
 // Parameters away from the defaults, so a functor that ignores one fails.
 cpu::PointwiseParams varied(const activations::Param* params, std::size_t count) {
   cpu::PointwiseParams p;
-  for (std::size_t i = 0; i < count; ++i) p.values[i] = params[i].default_value * 0.7 + 0.1 * (i + 1);
+  for (std::size_t i = 0; i < count; ++i)
+    p.values[i] = params[i].default_value * 0.7 + 0.1 * (i + 1);
   return p;
 }
 

@@ -54,11 +54,15 @@ void add_registry_cases(std::vector<OpCase>& cases) {
     const bool kink = A::kink == activations::Kink::KinkAtZero;
     for (const auto& scalars : {defaults, varied}) {
       const std::string name = A::name;
-      cases.push_back(
-          {name + (scalars.empty() ? "" : with_scalars(A::params.data(), scalars)), agreement,
-           [name, scalars](const at::Tensor& x) { return call_operator("relulab::" + name, x, scalars); },
-           [name, scalars](const at::Tensor& x) { return call_operator("aten::" + name, x, scalars); },
-           kink});
+      cases.push_back({name + (scalars.empty() ? "" : with_scalars(A::params.data(), scalars)),
+                       agreement,
+                       [name, scalars](const at::Tensor& x) {
+                         return call_operator("relulab::" + name, x, scalars);
+                       },
+                       [name, scalars](const at::Tensor& x) {
+                         return call_operator("aten::" + name, x, scalars);
+                       },
+                       kink});
       if (scalars.empty()) break;  // no scalars to vary
     }
   });
@@ -80,8 +84,7 @@ std::vector<OpCase> all_op_cases(int64_t channels) {
        [](const at::Tensor& x) { return torch::gelu(x, "tanh"); }, false},
       {"rrelu(eval)", Agreement::kBitwise,
        [](const at::Tensor& x) { return ops::rrelu(x, 0.1, 0.3, /*training=*/false); },
-       [](const at::Tensor& x) { return torch::rrelu(x, 0.1, 0.3, /*training=*/false); },
-       true},
+       [](const at::Tensor& x) { return torch::rrelu(x, 0.1, 0.3, /*training=*/false); }, true},
   };
   add_registry_cases(cases);
   // PReLU with one shared slope, and with one per channel.
@@ -89,22 +92,19 @@ std::vector<OpCase> all_op_cases(int64_t channels) {
                    [slopes](const at::Tensor& x) { return ops::prelu(x, slopes(1, x) + 0.55); },
                    [slopes](const at::Tensor& x) { return torch::prelu(x, slopes(1, x) + 0.55); },
                    true});
-  cases.push_back({"prelu(per-channel)", Agreement::kBitwise,
-                   [slopes, channels](const at::Tensor& x) {
-                     return ops::prelu(x, slopes(channels, x));
-                   },
-                   [slopes, channels](const at::Tensor& x) {
-                     return torch::prelu(x, slopes(channels, x));
-                   },
-                   true});
+  cases.push_back(
+      {"prelu(per-channel)", Agreement::kBitwise,
+       [slopes, channels](const at::Tensor& x) { return ops::prelu(x, slopes(channels, x)); },
+       [slopes, channels](const at::Tensor& x) { return torch::prelu(x, slopes(channels, x)); },
+       true});
   return cases;
 }
 
 ::testing::AssertionResult bitwise_equal(const at::Tensor& a, const at::Tensor& b) {
   if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) {
     return ::testing::AssertionFailure()
-           << "shape/dtype differ: " << a.sizes() << " " << a.scalar_type()
-           << " vs " << b.sizes() << " " << b.scalar_type();
+           << "shape/dtype differ: " << a.sizes() << " " << a.scalar_type() << " vs " << b.sizes()
+           << " " << b.scalar_type();
   }
   const auto nan_a = torch::isnan(a);
   if (!torch::equal(nan_a, torch::isnan(b))) {
@@ -118,15 +118,14 @@ std::vector<OpCase> all_op_cases(int64_t channels) {
     const auto idx = differ.flatten().nonzero()[0].item<int64_t>();
     return ::testing::AssertionFailure()
            << differ.sum().item<int64_t>() << " of " << a.numel()
-           << " elements differ in their bits; first at flat index " << idx
-           << ": " << a.contiguous().flatten()[idx].item<double>() << " vs "
+           << " elements differ in their bits; first at flat index " << idx << ": "
+           << a.contiguous().flatten()[idx].item<double>() << " vs "
            << b.contiguous().flatten()[idx].item<double>();
   }
   return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult close(const at::Tensor& a, const at::Tensor& b,
-                                 Tolerance tol) {
+::testing::AssertionResult close(const at::Tensor& a, const at::Tensor& b, Tolerance tol) {
   if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) {
     return ::testing::AssertionFailure() << "shape/dtype differ";
   }

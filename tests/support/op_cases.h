@@ -49,8 +49,7 @@ std::vector<OpCase> all_op_cases(int64_t channels);
 ::testing::AssertionResult bitwise_equal(const at::Tensor& a, const at::Tensor& b);
 
 /// Same NaN and inf positions, and within tolerance_for(dtype) elsewhere.
-::testing::AssertionResult close(const at::Tensor& a, const at::Tensor& b,
-                                 Tolerance tolerance);
+::testing::AssertionResult close(const at::Tensor& a, const at::Tensor& b, Tolerance tolerance);
 
 /// Compares per the case's agreement.
 ::testing::AssertionResult agree(const OpCase& op, const at::Tensor& ours,

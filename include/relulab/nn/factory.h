@@ -32,8 +32,7 @@ double activation_init_gain(const std::string& name, const ActivationParams& par
 /// A relulab module for `name` with `params` applied over the defaults of
 /// its Options. An unknown name or parameter, or a value of the wrong type,
 /// throws c10::Error listing the valid choices.
-torch::nn::AnyModule make_activation(const std::string& name,
-                                     const ActivationParams& params = {});
+torch::nn::AnyModule make_activation(const std::string& name, const ActivationParams& params = {});
 
 }  // namespace nn
 }  // namespace relulab

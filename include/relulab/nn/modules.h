@@ -1,7 +1,7 @@
 // relulab's activation modules: drop-in replacements for LibTorch's
 // torch::nn::ReLU, LeakyReLU, PReLU, GELU, Sigmoid, Tanh, ELU, SELU, SiLU,
-// RReLU and the rest of relulab/activations.h, computed by relulab's operators. Each is a TORCH_MODULE holder with
-// the same Options, parameters and pretty_print format as LibTorch's.
+// RReLU and the rest of relulab/activations.h, computed by relulab's operators. Each is a
+// TORCH_MODULE holder with the same Options, parameters and pretty_print format as LibTorch's.
 #pragma once
 
 #include <torch/nn/cloneable.h>
@@ -17,15 +17,15 @@ namespace nn {
 // The module of every activation in the registry (relulab/activations.h),
 // e.g. SoftplusImpl with `SoftplusOptions options` and TORCH_MODULE(Softplus).
 // pretty_print shows every scalar (relulab::nn::Softplus(beta=1, threshold=20)).
-#define RELULAB_DECLARE_MODULE(Module, ...)                                 \
-  class Module##Impl : public torch::nn::Cloneable<Module##Impl> {          \
-   public:                                                                  \
-    explicit Module##Impl(const Module##Options& options_ = {});            \
-    at::Tensor forward(at::Tensor input);                                   \
-    void reset() override;                                                  \
-    void pretty_print(std::ostream& stream) const override;                 \
-    Module##Options options;                                                \
-  };                                                                        \
+#define RELULAB_DECLARE_MODULE(Module, ...)                        \
+  class Module##Impl : public torch::nn::Cloneable<Module##Impl> { \
+   public:                                                         \
+    explicit Module##Impl(const Module##Options& options_ = {});   \
+    at::Tensor forward(at::Tensor input);                          \
+    void reset() override;                                         \
+    void pretty_print(std::ostream& stream) const override;        \
+    Module##Options options;                                       \
+  };                                                               \
   TORCH_MODULE(Module);
 RELULAB_ACTIVATIONS(RELULAB_DECLARE_MODULE)
 #undef RELULAB_DECLARE_MODULE

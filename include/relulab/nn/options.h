@@ -30,13 +30,13 @@ namespace nn {
 //   };
 #define RELULAB_OPTION_FIELD(name, value, kind, meaning) TORCH_ARG(double, name) = value;
 #define RELULAB_OPTIONS_INPLACE_WithInplace(Module) TORCH_ARG(bool, inplace) = false;
-#define RELULAB_OPTIONS_INPLACE_InplaceOnly(Module)                   \
+#define RELULAB_OPTIONS_INPLACE_InplaceOnly(Module)                           \
   /* implicit */ Module##Options(bool inplace = false) : inplace_(inplace) {} \
   TORCH_ARG(bool, inplace);
 #define RELULAB_OPTIONS_INPLACE_NoInplace(Module)
 #define RELULAB_DEFINE_OPTIONS(Module, op, Kernel, Saves, Inplace, Agreement, Kink, Gain, PARAMS) \
-  struct Module##Options {                                                                     \
-    PARAMS(RELULAB_OPTION_FIELD) RELULAB_OPTIONS_INPLACE_##Inplace(Module)                     \
+  struct Module##Options {                                                                        \
+    PARAMS(RELULAB_OPTION_FIELD) RELULAB_OPTIONS_INPLACE_##Inplace(Module)                        \
   };
 RELULAB_ACTIVATIONS(RELULAB_DEFINE_OPTIONS)
 #undef RELULAB_DEFINE_OPTIONS

@@ -21,14 +21,15 @@ enum class Device { kCpu, kCuda };
 template <class Choice>
 const std::vector<std::pair<Choice, std::string>>& choice_table();
 
-#define RELULAB_CHOICE_TABLE(Choice, ...)                                         \
-  template <>                                                                     \
+#define RELULAB_CHOICE_TABLE(Choice, ...)                                            \
+  template <>                                                                        \
   inline const std::vector<std::pair<Choice, std::string>>& choice_table<Choice>() { \
-    static const std::vector<std::pair<Choice, std::string>> table = {__VA_ARGS__}; \
-    return table;                                                                 \
+    static const std::vector<std::pair<Choice, std::string>> table = {__VA_ARGS__};  \
+    return table;                                                                    \
   }
-RELULAB_CHOICE_TABLE(DatasetKind, {DatasetKind::kFashionMnist, "fashion-mnist"}, {DatasetKind::kSpirals, "spirals"},
-                     {DatasetKind::kTeacher, "teacher"}, {DatasetKind::kGaussian, "gaussian"})
+RELULAB_CHOICE_TABLE(DatasetKind, {DatasetKind::kFashionMnist, "fashion-mnist"},
+                     {DatasetKind::kSpirals, "spirals"}, {DatasetKind::kTeacher, "teacher"},
+                     {DatasetKind::kGaussian, "gaussian"})
 RELULAB_CHOICE_TABLE(Arch, {Arch::kMlp, "mlp"}, {Arch::kCnn, "cnn"})
 RELULAB_CHOICE_TABLE(Init, {Init::kDefault, "default"}, {Init::kKaimingNormal, "kaiming_normal"},
                      {Init::kKaimingUniform, "kaiming_uniform"},

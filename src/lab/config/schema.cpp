@@ -24,12 +24,18 @@ std::string join(const std::vector<T>& items, const char* sep = ", ") {
 
 std::string type_name(ValueType type) {
   switch (type) {
-    case ValueType::kInt: return "an integer";
-    case ValueType::kDouble: return "a number";
-    case ValueType::kBool: return "true or false";
-    case ValueType::kString: return "a string";
-    case ValueType::kIntList: return "a list of integers";
-    case ValueType::kActivation: return "an activation name or {name: ..., params...}";
+    case ValueType::kInt:
+      return "an integer";
+    case ValueType::kDouble:
+      return "a number";
+    case ValueType::kBool:
+      return "true or false";
+    case ValueType::kString:
+      return "a string";
+    case ValueType::kIntList:
+      return "a list of integers";
+    case ValueType::kActivation:
+      return "an activation name or {name: ..., params...}";
   }
   return "?";
 }
@@ -63,8 +69,7 @@ std::string format_int_list(const std::vector<int64_t>& v) { return "[" + join(v
 // reference into the config, so one accessor serves set (TrialConfig&) and
 // get (const TrialConfig&).
 template <typename Field>
-KeySpec int_key(std::string key, Field field, double min,
-                std::string doc) {
+KeySpec int_key(std::string key, Field field, double min, std::string doc) {
   KeySpec s{std::move(key), ValueType::kInt, std::move(doc)};
   s.min = min;
   s.set = [field](TrialConfig& c, const YAML::Node& n) {
@@ -72,15 +77,13 @@ KeySpec int_key(std::string key, Field field, double min,
     parse_int(n, &v);
     field(c) = v;
   };
-  s.get = [field](const TrialConfig& c) {
-    return std::to_string(field(c));
-  };
+  s.get = [field](const TrialConfig& c) { return std::to_string(field(c)); };
   return s;
 }
 
 template <typename Field>
-KeySpec double_key(std::string key, Field field, double min,
-                   bool min_exclusive, double max, std::string doc) {
+KeySpec double_key(std::string key, Field field, double min, bool min_exclusive, double max,
+                   std::string doc) {
   KeySpec s{std::move(key), ValueType::kDouble, std::move(doc)};
   s.min = min;
   s.min_exclusive = min_exclusive;
@@ -90,9 +93,7 @@ KeySpec double_key(std::string key, Field field, double min,
     parse_double(n, &v);
     field(c) = v;
   };
-  s.get = [field](const TrialConfig& c) {
-    return format_double(field(c));
-  };
+  s.get = [field](const TrialConfig& c) { return format_double(field(c)); };
   return s;
 }
 
@@ -104,15 +105,13 @@ KeySpec bool_key(std::string key, Field field, std::string doc) {
     parse_bool(n, &v);
     field(c) = v;
   };
-  s.get = [field](const TrialConfig& c) {
-    return field(c) ? "true" : "false";
-  };
+  s.get = [field](const TrialConfig& c) { return field(c) ? "true" : "false"; };
   return s;
 }
 
 template <typename Field>
-KeySpec string_key(std::string key, Field field,
-                   std::vector<std::string> choices, std::string doc) {
+KeySpec string_key(std::string key, Field field, std::vector<std::string> choices,
+                   std::string doc) {
   KeySpec s{std::move(key), ValueType::kString, std::move(doc)};
   s.choices = std::move(choices);
   s.set = [field](TrialConfig& c, const YAML::Node& n) { field(c) = n.Scalar(); };
@@ -126,14 +125,15 @@ KeySpec choice_key(std::string key, Field field, std::string doc) {
   KeySpec s{std::move(key), ValueType::kString, std::move(doc)};
   s.choices = choice_names<Choice>();
   // check_value has accepted only the choices' names by now.
-  s.set = [field](TrialConfig& c, const YAML::Node& n) { field(c) = *parse_choice<Choice>(n.Scalar()); };
+  s.set = [field](TrialConfig& c, const YAML::Node& n) {
+    field(c) = *parse_choice<Choice>(n.Scalar());
+  };
   s.get = [field](const TrialConfig& c) { return name_of(field(c)); };
   return s;
 }
 
 template <typename Field>
-KeySpec int_list_key(std::string key, Field field,
-                     std::string doc) {
+KeySpec int_list_key(std::string key, Field field, std::string doc) {
   KeySpec s{std::move(key), ValueType::kIntList, std::move(doc)};
   s.min = 1;
   s.set = [field](TrialConfig& c, const YAML::Node& n) {
@@ -145,9 +145,7 @@ KeySpec int_list_key(std::string key, Field field,
     }
     field(c) = v;
   };
-  s.get = [field](const TrialConfig& c) {
-    return format_int_list(field(c));
-  };
+  s.get = [field](const TrialConfig& c) { return format_int_list(field(c)); };
   return s;
 }
 
@@ -188,13 +186,13 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // exhausting memory. Generous for real work; seeds stay within int32.
 const std::map<std::string, double>& integer_maxima() {
   static const std::map<std::string, double> maxima = {
-      {"seed", 2147483647},      {"data.seed", 2147483647},   {"data.train_subset", 1e8},
-      {"data.test_subset", 1e8}, {"data.probe_size", 1e6},    {"data.samples", 1e8},
-      {"data.test_samples", 1e8}, {"data.input_dim", 1e6},    {"data.classes", 1e5},
-      {"data.arms", 1e4},        {"data.teacher_width", 1e6}, {"data.teacher_depth", 1000},
-      {"model.hidden", 1e6},     {"model.depth", 1000},       {"model.width", 1e6},
-      {"model.channels", 1e5},   {"train.epochs", 1e6},       {"train.batch_size", 1e7},
-      {"train.step_size", 1e6},  {"train.threads", 256}};
+      {"seed", 2147483647},       {"data.seed", 2147483647},   {"data.train_subset", 1e8},
+      {"data.test_subset", 1e8},  {"data.probe_size", 1e6},    {"data.samples", 1e8},
+      {"data.test_samples", 1e8}, {"data.input_dim", 1e6},     {"data.classes", 1e5},
+      {"data.arms", 1e4},         {"data.teacher_width", 1e6}, {"data.teacher_depth", 1000},
+      {"model.hidden", 1e6},      {"model.depth", 1000},       {"model.width", 1e6},
+      {"model.channels", 1e5},    {"train.epochs", 1e6},       {"train.batch_size", 1e7},
+      {"train.step_size", 1e6},   {"train.threads", 256}};
   return maxima;
 }
 
@@ -209,90 +207,124 @@ std::vector<KeySpec> with_integer_maxima(std::vector<KeySpec> schema) {
 std::vector<KeySpec> build_schema() {
   return with_integer_maxima({
       activation_key(),
-      int_key("seed", [](auto& c) -> auto& { return c.seed; }, 0,
-              "The trial's seed (initialisation, batch order, random slopes). Set by the "
-              "sweep's `seeds:` axis, not in `base`."),
-      choice_key<DatasetKind>("data.dataset", [](auto& c) -> auto& { return c.data.dataset; },
-                 "fashion-mnist: Debian's dataset-fashion-mnist IDX files; spirals: `arms` "
-                 "interleaved 2-D spirals with Gaussian noise; teacher: Gaussian inputs "
-                 "labelled by a random ReLU teacher network; gaussian: unlabelled Gaussian "
-                 "inputs, for statistics at initialisation (epochs must be 0)."),
-      string_key("data.path", [](auto& c) -> auto& { return c.data.path; }, {},
-                 "Folder with fashion-mnist's train-images-idx3-ubyte.gz and the other three "
-                 "files."),
-      int_key("data.train_subset", [](auto& c) -> auto& { return c.data.train_subset; },
-              0, "Use this many training examples (a fixed random subset given data.seed); 0: all."),
-      int_key("data.test_subset", [](auto& c) -> auto& { return c.data.test_subset; },
-              0, "Use this many test examples; 0: all."),
-      int_key("data.probe_size", [](auto& c) -> auto& { return c.data.probe_size; }, 1,
-              "Size of the fixed probe set (training examples, or fresh Gaussian inputs) on "
-              "which unit statistics are computed."),
-      int_key("data.samples", [](auto& c) -> auto& { return c.data.samples; }, 1,
-              "Synthetic datasets: training examples."),
-      int_key("data.test_samples", [](auto& c) -> auto& { return c.data.test_samples; },
-              1, "Synthetic datasets: test examples."),
-      int_key("data.input_dim", [](auto& c) -> auto& { return c.data.input_dim; }, 1,
-              "teacher, gaussian: input dimension."),
-      int_key("data.classes", [](auto& c) -> auto& { return c.data.classes; }, 2,
-              "teacher: number of classes."),
-      int_key("data.arms", [](auto& c) -> auto& { return c.data.arms; }, 2,
-              "spirals: number of arms (= classes)."),
-      double_key("data.noise", [](auto& c) -> auto& { return c.data.noise; }, 0, false,
-                 kInf, "spirals: standard deviation of the Gaussian noise added to points."),
-      int_key("data.teacher_width", [](auto& c) -> auto& { return c.data.teacher_width; },
-              1, "teacher: hidden width of the teacher network."),
-      int_key("data.teacher_depth", [](auto& c) -> auto& { return c.data.teacher_depth; },
-              1, "teacher: hidden layers of the teacher network."),
-      int_key("data.seed", [](auto& c) -> auto& { return c.data.seed; }, 0,
-              "Seed of the data itself (subsets, probe set, synthetic data), kept apart from "
-              "the trial seed so that every trial of a sweep sees the same data."),
-      choice_key<Arch>("model.arch", [](auto& c) -> auto& { return c.model.arch; },
-                 "mlp: fully connected layers; cnn: conv blocks (3x3 conv, activation, 2x2 "
-                 "max-pool) then a linear head (image data only)."),
-      int_list_key("model.hidden", [](auto& c) -> auto& { return c.model.hidden; },
-                   "mlp: hidden layer widths."),
-      int_key("model.depth", [](auto& c) -> auto& { return c.model.depth; }, 0,
-              "mlp: number of hidden layers; with model.width, replaces model.hidden. 0: unused."),
-      int_key("model.width", [](auto& c) -> auto& { return c.model.width; }, 0,
-              "mlp: width of each of the model.depth hidden layers."),
-      int_list_key("model.channels", [](auto& c) -> auto& { return c.model.channels; },
-                   "cnn: output channels of each conv block."),
-      choice_key<Init>("model.init", [](auto& c) -> auto& { return c.model.init; },
-                 "Weight initialisation. default: LibTorch's; kaiming_*: fan-in, gain matched to "
-                 "the activation (see docs/statistics.md); biases are zero except with default."),
-      int_key("train.epochs", [](auto& c) -> auto& { return c.train.epochs; }, 0,
-              "Training epochs; 0 measures at initialisation only."),
-      int_key("train.batch_size", [](auto& c) -> auto& { return c.train.batch_size; }, 1,
-              "Minibatch size."),
-      choice_key<Optimizer>("train.optimizer", [](auto& c) -> auto& { return c.train.optimizer; }, "Optimizer."),
-      double_key("train.lr", [](auto& c) -> auto& { return c.train.lr; }, 0, true, kInf,
-                 "Learning rate (initial, for schedules)."),
-      double_key("train.momentum", [](auto& c) -> auto& { return c.train.momentum; }, 0,
-                 false, 1, "sgd: momentum."),
-      bool_key("train.nesterov", [](auto& c) -> auto& { return c.train.nesterov; },
-               "sgd: Nesterov momentum (needs momentum > 0)."),
-      double_key("train.weight_decay", [](auto& c) -> auto& { return c.train.weight_decay; },
-                 0, false, kInf, "L2 weight decay (decoupled for adamw)."),
-      bool_key("train.prelu_weight_decay",
-               [](auto& c) -> auto& { return c.train.prelu_weight_decay; },
-               "Apply weight decay to PReLU slopes too. Off by default: decay pulls the slopes "
-               "towards 0, i.e. towards ReLU (He et al. 2015 use none)."),
-      choice_key<Schedule>("train.schedule", [](auto& c) -> auto& { return c.train.schedule; },
-                 "Learning-rate schedule, updated per epoch: cosine anneals to 0 over the "
-                 "epochs; step multiplies by gamma every step_size epochs."),
-      int_key("train.step_size", [](auto& c) -> auto& { return c.train.step_size; }, 1,
-              "step: epochs between decays."),
-      double_key("train.gamma", [](auto& c) -> auto& { return c.train.gamma; }, 0, true, 1,
-                 "step: decay factor."),
-      int_key("train.threads", [](auto& c) -> auto& { return c.train.threads; }, 1,
-              "Intra-op threads of the trial. 1 (default) with trials in parallel (--jobs) is "
-              "the fastest use of a small machine."),
-      choice_key<Device>("train.device", [](auto& c) -> auto& { return c.train.device; }, "Where the trial runs."),
-      double_key("targets.test_accuracy",
-                 [](auto& c) -> auto& { return c.targets.test_accuracy; }, 0, false, 1,
-                 "Test accuracy that counts as converged (epochs_to_target); 0: none."),
-      bool_key("stats.online_dead", [](auto& c) -> auto& { return c.stats.online_dead; },
-               "Track dead_fraction_epoch during training (one reduction per layer per step)."),
+      int_key(
+          "seed", [](auto& c) -> auto& { return c.seed; }, 0,
+          "The trial's seed (initialisation, batch order, random slopes). Set by the "
+          "sweep's `seeds:` axis, not in `base`."),
+      choice_key<DatasetKind>(
+          "data.dataset", [](auto& c) -> auto& { return c.data.dataset; },
+          "fashion-mnist: Debian's dataset-fashion-mnist IDX files; spirals: `arms` "
+          "interleaved 2-D spirals with Gaussian noise; teacher: Gaussian inputs "
+          "labelled by a random ReLU teacher network; gaussian: unlabelled Gaussian "
+          "inputs, for statistics at initialisation (epochs must be 0)."),
+      string_key(
+          "data.path", [](auto& c) -> auto& { return c.data.path; }, {},
+          "Folder with fashion-mnist's train-images-idx3-ubyte.gz and the other three "
+          "files."),
+      int_key(
+          "data.train_subset", [](auto& c) -> auto& { return c.data.train_subset; }, 0,
+          "Use this many training examples (a fixed random subset given data.seed); 0: all."),
+      int_key(
+          "data.test_subset", [](auto& c) -> auto& { return c.data.test_subset; }, 0,
+          "Use this many test examples; 0: all."),
+      int_key(
+          "data.probe_size", [](auto& c) -> auto& { return c.data.probe_size; }, 1,
+          "Size of the fixed probe set (training examples, or fresh Gaussian inputs) on "
+          "which unit statistics are computed."),
+      int_key(
+          "data.samples", [](auto& c) -> auto& { return c.data.samples; }, 1,
+          "Synthetic datasets: training examples."),
+      int_key(
+          "data.test_samples", [](auto& c) -> auto& { return c.data.test_samples; }, 1,
+          "Synthetic datasets: test examples."),
+      int_key(
+          "data.input_dim", [](auto& c) -> auto& { return c.data.input_dim; }, 1,
+          "teacher, gaussian: input dimension."),
+      int_key(
+          "data.classes", [](auto& c) -> auto& { return c.data.classes; }, 2,
+          "teacher: number of classes."),
+      int_key(
+          "data.arms", [](auto& c) -> auto& { return c.data.arms; }, 2,
+          "spirals: number of arms (= classes)."),
+      double_key(
+          "data.noise", [](auto& c) -> auto& { return c.data.noise; }, 0, false, kInf,
+          "spirals: standard deviation of the Gaussian noise added to points."),
+      int_key(
+          "data.teacher_width", [](auto& c) -> auto& { return c.data.teacher_width; }, 1,
+          "teacher: hidden width of the teacher network."),
+      int_key(
+          "data.teacher_depth", [](auto& c) -> auto& { return c.data.teacher_depth; }, 1,
+          "teacher: hidden layers of the teacher network."),
+      int_key(
+          "data.seed", [](auto& c) -> auto& { return c.data.seed; }, 0,
+          "Seed of the data itself (subsets, probe set, synthetic data), kept apart from "
+          "the trial seed so that every trial of a sweep sees the same data."),
+      choice_key<Arch>(
+          "model.arch", [](auto& c) -> auto& { return c.model.arch; },
+          "mlp: fully connected layers; cnn: conv blocks (3x3 conv, activation, 2x2 "
+          "max-pool) then a linear head (image data only)."),
+      int_list_key(
+          "model.hidden", [](auto& c) -> auto& { return c.model.hidden; },
+          "mlp: hidden layer widths."),
+      int_key(
+          "model.depth", [](auto& c) -> auto& { return c.model.depth; }, 0,
+          "mlp: number of hidden layers; with model.width, replaces model.hidden. 0: unused."),
+      int_key(
+          "model.width", [](auto& c) -> auto& { return c.model.width; }, 0,
+          "mlp: width of each of the model.depth hidden layers."),
+      int_list_key(
+          "model.channels", [](auto& c) -> auto& { return c.model.channels; },
+          "cnn: output channels of each conv block."),
+      choice_key<Init>(
+          "model.init", [](auto& c) -> auto& { return c.model.init; },
+          "Weight initialisation. default: LibTorch's; kaiming_*: fan-in, gain matched to "
+          "the activation (see docs/statistics.md); biases are zero except with default."),
+      int_key(
+          "train.epochs", [](auto& c) -> auto& { return c.train.epochs; }, 0,
+          "Training epochs; 0 measures at initialisation only."),
+      int_key(
+          "train.batch_size", [](auto& c) -> auto& { return c.train.batch_size; }, 1,
+          "Minibatch size."),
+      choice_key<Optimizer>(
+          "train.optimizer", [](auto& c) -> auto& { return c.train.optimizer; }, "Optimizer."),
+      double_key(
+          "train.lr", [](auto& c) -> auto& { return c.train.lr; }, 0, true, kInf,
+          "Learning rate (initial, for schedules)."),
+      double_key(
+          "train.momentum", [](auto& c) -> auto& { return c.train.momentum; }, 0, false, 1,
+          "sgd: momentum."),
+      bool_key(
+          "train.nesterov", [](auto& c) -> auto& { return c.train.nesterov; },
+          "sgd: Nesterov momentum (needs momentum > 0)."),
+      double_key(
+          "train.weight_decay", [](auto& c) -> auto& { return c.train.weight_decay; }, 0, false,
+          kInf, "L2 weight decay (decoupled for adamw)."),
+      bool_key(
+          "train.prelu_weight_decay", [](auto& c) -> auto& { return c.train.prelu_weight_decay; },
+          "Apply weight decay to PReLU slopes too. Off by default: decay pulls the slopes "
+          "towards 0, i.e. towards ReLU (He et al. 2015 use none)."),
+      choice_key<Schedule>(
+          "train.schedule", [](auto& c) -> auto& { return c.train.schedule; },
+          "Learning-rate schedule, updated per epoch: cosine anneals to 0 over the "
+          "epochs; step multiplies by gamma every step_size epochs."),
+      int_key(
+          "train.step_size", [](auto& c) -> auto& { return c.train.step_size; }, 1,
+          "step: epochs between decays."),
+      double_key(
+          "train.gamma", [](auto& c) -> auto& { return c.train.gamma; }, 0, true, 1,
+          "step: decay factor."),
+      int_key(
+          "train.threads", [](auto& c) -> auto& { return c.train.threads; }, 1,
+          "Intra-op threads of the trial. 1 (default) with trials in parallel (--jobs) is "
+          "the fastest use of a small machine."),
+      choice_key<Device>(
+          "train.device", [](auto& c) -> auto& { return c.train.device; }, "Where the trial runs."),
+      double_key(
+          "targets.test_accuracy", [](auto& c) -> auto& { return c.targets.test_accuracy; }, 0,
+          false, 1, "Test accuracy that counts as converged (epochs_to_target); 0: none."),
+      bool_key(
+          "stats.online_dead", [](auto& c) -> auto& { return c.stats.online_dead; },
+          "Track dead_fraction_epoch during training (one reduction per layer per step)."),
   });
 }
 
@@ -345,9 +377,9 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   for (const auto& c : candidates) {
     // A key without its section ("lr" for "train.lr") counts as close.
     const auto dot = c.rfind('.');
-    const size_t d = std::min(edit_distance(word, c),
-                              dot == std::string::npos ? edit_distance(word, c)
-                                                       : edit_distance(word, c.substr(dot + 1)));
+    const size_t d = std::min(edit_distance(word, c), dot == std::string::npos
+                                                          ? edit_distance(word, c)
+                                                          : edit_distance(word, c.substr(dot + 1)));
     if (d < best_distance) {
       best_distance = d;
       best = c;
@@ -366,8 +398,10 @@ std::string schema_markdown() {
       allowed = join(spec.choices, " \\| ");
     } else if (spec.type == ValueType::kInt || spec.type == ValueType::kDouble ||
                spec.type == ValueType::kIntList) {
-      if (std::isfinite(spec.min)) allowed = (spec.min_exclusive ? "> " : ">= ") + format_double(spec.min);
-      if (std::isfinite(spec.max)) allowed += (allowed.empty() ? "" : ", ") + std::string("<= ") + format_double(spec.max);
+      if (std::isfinite(spec.min))
+        allowed = (spec.min_exclusive ? "> " : ">= ") + format_double(spec.min);
+      if (std::isfinite(spec.max))
+        allowed += (allowed.empty() ? "" : ", ") + std::string("<= ") + format_double(spec.max);
     }
     std::string type = type_name(spec.type);
     out << "| `" << spec.key << "` | " << type << " | `" << spec.get(defaults) << "` | " << allowed
@@ -408,7 +442,8 @@ void check_value(const KeySpec& spec, const YAML::Node& value, const Origin& ori
     }
     if (!(v <= spec.max)) fail("must be <= " + bound_text(spec.max) + ", got " + text);
   };
-  const std::string text = value.IsScalar() ? value.Scalar() : "a " + std::string(value.IsMap() ? "map" : "list");
+  const std::string text =
+      value.IsScalar() ? value.Scalar() : "a " + std::string(value.IsMap() ? "map" : "list");
   switch (spec.type) {
     case ValueType::kInt: {
       int64_t v = 0;
@@ -431,8 +466,8 @@ void check_value(const KeySpec& spec, const YAML::Node& value, const Origin& ori
     }
     case ValueType::kString: {
       if (!value.IsScalar()) fail("must be a string, got " + text);
-      if (!spec.choices.empty() &&
-          std::find(spec.choices.begin(), spec.choices.end(), value.Scalar()) == spec.choices.end()) {
+      if (!spec.choices.empty() && std::find(spec.choices.begin(), spec.choices.end(),
+                                             value.Scalar()) == spec.choices.end()) {
         fail("unknown value '" + value.Scalar() + "'" + did_you_mean(value.Scalar(), spec.choices) +
              "; valid values: " + join(spec.choices));
       }
@@ -470,9 +505,12 @@ void check_value(const KeySpec& spec, const YAML::Node& value, const Origin& ori
             // NaN or inf slopes train nothing, and num_parameters: 1e300
             // would be undefined behaviour in the conversion to int64.
             if (const double* v = std::get_if<double>(&params[key])) {
-              if (!std::isfinite(*v)) fail("activation parameter '" + key + "' must be finite, got " + kv.second.Scalar());
+              if (!std::isfinite(*v))
+                fail("activation parameter '" + key + "' must be finite, got " +
+                     kv.second.Scalar());
               if (key == "num_parameters" && !(*v >= 1 && *v <= 1e6 && *v == std::floor(*v))) {
-                fail("num_parameters must be an integer from 1 to 1000000, got " + kv.second.Scalar());
+                fail("num_parameters must be an integer from 1 to 1000000, got " +
+                     kv.second.Scalar());
               }
             }
           }

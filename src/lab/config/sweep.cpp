@@ -41,9 +41,9 @@ struct Distribution {
   bool log = false, integer = false;
 };
 
-const std::vector<std::string> kTopLevelKeys = {"name",   "description", "method", "count",
-                                                "random_seed", "seeds", "base", "parameters",
-                                                "zip",    "exclude", "max_trials"};
+const std::vector<std::string> kTopLevelKeys = {
+    "name", "description", "method", "count",   "random_seed", "seeds",
+    "base", "parameters",  "zip",    "exclude", "max_trials"};
 
 // Sweeps larger than this are refused unless the file raises max_trials:
 // a grid of 6e8 trials or seeds: 1e9 is a typo, and expanding it hangs.
@@ -72,9 +72,9 @@ class Loader {
   const KeySpec& spec_for(const std::string& key, const Origin& origin) const {
     const KeySpec* spec = find_key(key);
     if (!spec) {
-      throw ConfigError(origin, key,
-                        "unknown key" + did_you_mean(key, schema_keys()) +
-                            "; docs/config.md lists every key");
+      throw ConfigError(
+          origin, key,
+          "unknown key" + did_you_mean(key, schema_keys()) + "; docs/config.md lists every key");
     }
     if (key == "seed") {
       throw ConfigError(origin, key, "set seeds with the top-level 'seeds:' list, not as a key");
@@ -106,8 +106,9 @@ class Loader {
       const std::string key = prefix + kv.first.Scalar();
       const bool leaf = key == "activation" || !kv.second.IsMap();
       if (!leaf) {
-        if (!find_key(key) && std::none_of(config_schema().begin(), config_schema().end(),
-                                           [&](const KeySpec& s) { return s.key.rfind(key + ".", 0) == 0; })) {
+        if (!find_key(key) &&
+            std::none_of(config_schema().begin(), config_schema().end(),
+                         [&](const KeySpec& s) { return s.key.rfind(key + ".", 0) == 0; })) {
           fail(kv.first, key, "unknown section" + did_you_mean(key, schema_keys()));
         }
         flatten(kv.second, key + ".", out);
@@ -202,14 +203,16 @@ SweepFile read_sweep_file(const Loader& loader, const std::string& path) {
     throw ConfigError(Origin{path}, "", "cannot read: " + e.msg);
   }
   const YAML::Node& root = file.root;
-  if (!root.IsMap()) loader.fail(root, "", "a sweep file is a map with name:, base:, parameters: ...");
+  if (!root.IsMap())
+    loader.fail(root, "", "a sweep file is a map with name:, base:, parameters: ...");
   loader.reject_duplicate_keys(root);
   for (const auto& kv : root) {
     const auto key = kv.first.Scalar();
     if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) == kTopLevelKeys.end()) {
-      loader.fail(kv.first, key, "unknown top-level key" + did_you_mean(key, kTopLevelKeys) +
-                                     "; valid keys: name, description, method, count, "
-                                     "random_seed, seeds, base, parameters, zip, exclude, max_trials");
+      loader.fail(kv.first, key,
+                  "unknown top-level key" + did_you_mean(key, kTopLevelKeys) +
+                      "; valid keys: name, description, method, count, "
+                      "random_seed, seeds, base, parameters, zip, exclude, max_trials");
     }
   }
   return file;
@@ -227,11 +230,12 @@ struct Header {
 // Refuses a sweep that would expand past max_trials, before it is expanded.
 class TrialBudget {
  public:
-  TrialBudget(const Loader& loader, int64_t max_trials) : loader_(loader), max_trials_(max_trials) {}
+  TrialBudget(const Loader& loader, int64_t max_trials)
+      : loader_(loader), max_trials_(max_trials) {}
   void check(const YAML::Node& where, const std::string& key, double trials) const {
     if (trials > static_cast<double>(max_trials_)) {
-      const std::string n = trials < 9e18 ? std::to_string(static_cast<long long>(trials))
-                                          : format_double(trials);
+      const std::string n =
+          trials < 9e18 ? std::to_string(static_cast<long long>(trials)) : format_double(trials);
       loader_.fail(where, key,
                    "this sweep expands to " + n + " trials, more than max_trials (" +
                        std::to_string(max_trials_) + "). HINT: if that many is intended, set " +
@@ -250,9 +254,11 @@ Header read_header(const Loader& loader, const YAML::Node& root) {
     loader.fail(root, "name", "every sweep needs a name (it names the results folder)");
   }
   header.name = root["name"].Scalar();
-  if (header.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+  if (header.name.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
       std::string::npos) {
-    loader.fail(root["name"], "name", "use letters, digits, '_', '-' and '.' only (it names a folder)");
+    loader.fail(root["name"], "name",
+                "use letters, digits, '_', '-' and '.' only (it names a folder)");
   }
   if (header.name[0] == '.') {
     // '..' would put the results next to results/, '.' into it.
@@ -280,7 +286,8 @@ Header read_header(const Loader& loader, const YAML::Node& root) {
       loader.fail(root["count"], "count", "must be an integer");
     }
     if (header.count < 1) loader.fail(root["count"], "count", "must be >= 1");
-    TrialBudget(loader, header.max_trials).check(root["count"], "count", static_cast<double>(header.count));
+    TrialBudget(loader, header.max_trials)
+        .check(root["count"], "count", static_cast<double>(header.count));
   } else if (random) {
     loader.fail(root, "count", "method: random needs count: (how many trials to draw)");
   }
@@ -295,7 +302,8 @@ Header read_header(const Loader& loader, const YAML::Node& root) {
 }
 
 // seeds: a list, or n for 0..n-1; [0] when absent.
-std::vector<Entry> read_seeds(const Loader& loader, const YAML::Node& root, const TrialBudget& budget) {
+std::vector<Entry> read_seeds(const Loader& loader, const YAML::Node& root,
+                              const TrialBudget& budget) {
   std::vector<Entry> seeds;
   const auto node = root["seeds"];
   if (!node) return {Entry{YAML::Node(0), Origin{loader.file()}}};
@@ -325,7 +333,8 @@ std::vector<Entry> read_seeds(const Loader& loader, const YAML::Node& root, cons
 Assignment read_base(const Loader& loader, const YAML::Node& root) {
   Assignment base;
   if (const auto node = root["base"]) {
-    if (!node.IsMap()) loader.fail(node, "base", "must be a map of sections (data, model, train, ...)");
+    if (!node.IsMap())
+      loader.fail(node, "base", "must be a map of sections (data, model, train, ...)");
     loader.flatten(node, "", &base);
   }
   return base;
@@ -351,14 +360,18 @@ void read_parameters(const Loader& loader, const YAML::Node& root, const Header&
       const KeySpec& spec = loader.spec_for(key, loader.at(kv.first));
       variations.mark_varied(loader, key, kv.first);
       const YAML::Node p = kv.second;
-      if (!p.IsMap()) loader.fail(kv.second, key, "must be {values: [...]}" +
-                                                      std::string(header.method == SweepMethod::kRandom ? " or {min:, max:, log:}" : ""));
+      if (!p.IsMap())
+        loader.fail(
+            kv.second, key,
+            "must be {values: [...]}" +
+                std::string(header.method == SweepMethod::kRandom ? " or {min:, max:, log:}" : ""));
       for (const auto& field : p) {
         const auto name = field.first.Scalar();
         const std::vector<std::string> allowed = {"values", "min", "max", "log", "integer"};
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-          loader.fail(field.first, key, "unknown field '" + name + "'" + did_you_mean(name, allowed) +
-                                            "; valid: values, min, max, log, integer");
+          loader.fail(field.first, key,
+                      "unknown field '" + name + "'" + did_you_mean(name, allowed) +
+                          "; valid: values, min, max, log, integer");
         }
       }
       Distribution dist{key, loader.at(kv.first)};
@@ -371,7 +384,8 @@ void read_parameters(const Loader& loader, const YAML::Node& root, const Header&
           dist.values.push_back(Entry{v, loader.at(v)});
         }
       } else if (p["min"] || p["max"]) {
-        if (header.method != SweepMethod::kRandom) loader.fail(kv.second, key, "min/max ranges need method: random; use values: for a grid");
+        if (header.method != SweepMethod::kRandom)
+          loader.fail(kv.second, key, "min/max ranges need method: random; use values: for a grid");
         if (!p["min"] || !p["max"]) loader.fail(kv.second, key, "a range needs both min and max");
         if (spec.type != ValueType::kInt && spec.type != ValueType::kDouble) {
           loader.fail(kv.second, key, "a range needs a numeric key");
@@ -383,8 +397,9 @@ void read_parameters(const Loader& loader, const YAML::Node& root, const Header&
         const auto flag = [&](const char* field) {
           bool on = false;
           if (p[field] && !YAML::convert<bool>::decode(p[field], on)) {
-            loader.fail(p[field], key, std::string(field) + " must be true or false, got " +
-                                           (p[field].IsScalar() ? p[field].Scalar() : "a collection"));
+            loader.fail(p[field], key,
+                        std::string(field) + " must be true or false, got " +
+                            (p[field].IsScalar() ? p[field].Scalar() : "a collection"));
           }
           return on;
         };
@@ -409,22 +424,26 @@ void read_parameters(const Loader& loader, const YAML::Node& root, const Header&
 // zip: groups of keys whose lists advance together (one axis per group).
 void read_zip(const Loader& loader, const YAML::Node& root, Variations& variations) {
   if (const auto node = root["zip"]) {
-    if (!node.IsSequence()) loader.fail(node, "zip", "must be a list of groups {key: [values], ...}");
+    if (!node.IsSequence())
+      loader.fail(node, "zip", "must be a list of groups {key: [values], ...}");
     for (const auto& group : node) {
-      if (!group.IsMap() || group.size() < 1) loader.fail(group, "zip", "each group is a map key: [values]");
+      if (!group.IsMap() || group.size() < 1)
+        loader.fail(group, "zip", "each group is a map key: [values]");
       Axis axis;
       size_t length = 0;
       for (const auto& kv : group) {
         const std::string key = kv.first.Scalar();
         const KeySpec& spec = loader.spec_for(key, loader.at(kv.first));
         variations.mark_varied(loader, key, kv.first);
-        if (!kv.second.IsSequence() || kv.second.size() == 0) loader.fail(kv.second, key, "must be a non-empty list");
+        if (!kv.second.IsSequence() || kv.second.size() == 0)
+          loader.fail(kv.second, key, "must be a non-empty list");
         if (length == 0) {
           length = kv.second.size();
           axis.choices.resize(length);
         } else if (kv.second.size() != length) {
-          loader.fail(kv.second, key, "zip lists must have equal lengths: " +
-                                          std::to_string(kv.second.size()) + " vs " + std::to_string(length));
+          loader.fail(kv.second, key,
+                      "zip lists must have equal lengths: " + std::to_string(kv.second.size()) +
+                          " vs " + std::to_string(length));
         }
         for (size_t i = 0; i < length; ++i) {
           check_value(spec, kv.second[i], loader.at(kv.second[i]));
@@ -434,11 +453,10 @@ void read_zip(const Loader& loader, const YAML::Node& root, Variations& variatio
       variations.axes.push_back(axis);
     }
   }
-
 }
 
-void apply_overrides(const Loader& loader, const std::vector<std::string>& overrides, Assignment& base,
-                     Variations& variations) {
+void apply_overrides(const Loader& loader, const std::vector<std::string>& overrides,
+                     Assignment& base, Variations& variations) {
   // --set overrides win over base and over any axis that varies the key.
   for (const auto& text : overrides) {
     // Not a structured binding: lambdas below capture `key`, which C++17
@@ -454,14 +472,15 @@ void apply_overrides(const Loader& loader, const std::vector<std::string>& overr
       for (auto& choice : axis.choices) choice.erase(key);
     }
     // An axis left with nothing to vary goes (a zip group keeps its other keys).
-    variations.axes.erase(std::remove_if(variations.axes.begin(), variations.axes.end(),
-                              [](const Axis& a) { return a.choices.empty() || a.choices[0].empty(); }),
-               variations.axes.end());
-    variations.distributions.erase(std::remove_if(variations.distributions.begin(), variations.distributions.end(),
-                                       [&](const Distribution& d) { return d.key == key; }),
-                        variations.distributions.end());
+    variations.axes.erase(
+        std::remove_if(variations.axes.begin(), variations.axes.end(),
+                       [](const Axis& a) { return a.choices.empty() || a.choices[0].empty(); }),
+        variations.axes.end());
+    variations.distributions.erase(
+        std::remove_if(variations.distributions.begin(), variations.distributions.end(),
+                       [&](const Distribution& d) { return d.key == key; }),
+        variations.distributions.end());
   }
-
 }
 
 // exclude: partial assignments, compared by canonical value.
@@ -530,8 +549,8 @@ std::vector<Assignment> expand_combinations(const YAML::Node& root, const Header
                          d.origin};
       }
       for (const auto& axis : variations.axes) {
-        const auto& choice = axis.choices[std::min(axis.choices.size() - 1,
-                                                   static_cast<size_t>(unit_uniform(rng) * axis.choices.size()))];
+        const auto& choice = axis.choices[std::min(
+            axis.choices.size() - 1, static_cast<size_t>(unit_uniform(rng) * axis.choices.size()))];
         for (const auto& [k, v] : choice) a[k] = v;
       }
       combos.push_back(a);
@@ -553,8 +572,9 @@ void check_rules_across_keys(const TrialConfig& c,
                       "model.depth and model.width go together (or use model.hidden)");
   }
   if (c.model.arch == Arch::kCnn && c.data.dataset != DatasetKind::kFashionMnist) {
-    throw ConfigError(origin_of("model.arch"), "model.arch",
-                      "cnn needs image data (data.dataset: fashion-mnist), got " + name_of(c.data.dataset));
+    throw ConfigError(
+        origin_of("model.arch"), "model.arch",
+        "cnn needs image data (data.dataset: fashion-mnist), got " + name_of(c.data.dataset));
   }
   if (c.data.dataset == DatasetKind::kGaussian && c.train.epochs != 0) {
     throw ConfigError(origin_of("train.epochs"), "train.epochs",
@@ -575,8 +595,9 @@ void check_rules_across_keys(const TrialConfig& c,
 
 // One Trial per combination and seed, base values under the combination's,
 // excluded ones left out; identical trials are an error.
-void add_trials(const std::string& path, const Assignment& base, const std::vector<Assignment>& combos,
-                const std::vector<Entry>& seeds, const std::vector<Exclusion>& excludes, Sweep& sweep) {
+void add_trials(const std::string& path, const Assignment& base,
+                const std::vector<Assignment>& combos, const std::vector<Entry>& seeds,
+                const std::vector<Exclusion>& excludes, Sweep& sweep) {
   std::map<std::string, int64_t> seen_ids;
   for (const auto& combo : combos) {
     for (const auto& seed : seeds) {
@@ -600,12 +621,13 @@ void add_trials(const std::string& path, const Assignment& base, const std::vect
         return it == full.end() ? Origin{path} : it->second.origin;
       });
       trial.id = trial_id(trial.values);
-      const auto [it, inserted] = seen_ids.emplace(trial.id, static_cast<int64_t>(sweep.trials.size()));
+      const auto [it, inserted] =
+          seen_ids.emplace(trial.id, static_cast<int64_t>(sweep.trials.size()));
       if (!inserted) {
-        throw ConfigError(Origin{path}, "", "trials " + std::to_string(it->second) + " and " +
-                                                std::to_string(sweep.trials.size()) +
-                                                " are identical (" + trial.id +
-                                                "); remove the duplicate value");
+        throw ConfigError(Origin{path}, "",
+                          "trials " + std::to_string(it->second) + " and " +
+                              std::to_string(sweep.trials.size()) + " are identical (" + trial.id +
+                              "); remove the duplicate value");
       }
       trial.index = static_cast<int64_t>(sweep.trials.size());
       sweep.trials.push_back(std::move(trial));
@@ -659,7 +681,8 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
   try {
     return load_sweep_unguarded(path, overrides);
   } catch (const YAML::Exception& e) {
-    const Origin origin = e.mark.is_null() ? Origin{path} : Origin{path, e.mark.line + 1, e.mark.column + 1};
+    const Origin origin =
+        e.mark.is_null() ? Origin{path} : Origin{path, e.mark.line + 1, e.mark.column + 1};
     throw ConfigError(origin, "", "invalid value: " + e.msg);
   }
 }
@@ -674,7 +697,8 @@ Sweep load_sweep_snapshot(const std::string& path) {
   Sweep sweep;
   sweep.file = path;
   sweep.name = root["name"] ? root["name"].Scalar() : "";
-  if (root["method"]) sweep.method = parse_sweep_method(root["method"].Scalar()).value_or(SweepMethod::kGrid);
+  if (root["method"])
+    sweep.method = parse_sweep_method(root["method"].Scalar()).value_or(SweepMethod::kGrid);
   if (!root["trials"] || !root["trials"].IsSequence()) {
     throw ConfigError(Origin{path}, "trials", "not a relulab sweep snapshot (no trials list)");
   }

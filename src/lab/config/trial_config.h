@@ -20,21 +20,21 @@ struct DataConfig {
   int64_t probe_size = 1000;  // examples the unit statistics are computed on
   int64_t samples = 4000;     // synthetic datasets: training examples
   int64_t test_samples = 1000;
-  int64_t input_dim = 20;     // teacher, gaussian
-  int64_t classes = 10;       // teacher
-  int64_t arms = 3;           // spirals
-  double noise = 0.2;         // spirals
+  int64_t input_dim = 20;  // teacher, gaussian
+  int64_t classes = 10;    // teacher
+  int64_t arms = 3;        // spirals
+  double noise = 0.2;      // spirals
   int64_t teacher_width = 64;
   int64_t teacher_depth = 2;
-  int64_t seed = 0;           // which subset, probe set and synthetic data
+  int64_t seed = 0;  // which subset, probe set and synthetic data
 };
 
 struct ModelConfig {
   Arch arch = Arch::kMlp;
-  std::vector<int64_t> hidden = {256, 256}; // mlp widths (unless depth/width)
-  int64_t depth = 0;                        // mlp: depth x width overrides hidden
+  std::vector<int64_t> hidden = {256, 256};  // mlp widths (unless depth/width)
+  int64_t depth = 0;                         // mlp: depth x width overrides hidden
   int64_t width = 0;
-  std::vector<int64_t> channels = {16, 32}; // cnn: one conv block per entry
+  std::vector<int64_t> channels = {16, 32};  // cnn: one conv block per entry
   Init init = Init::kDefault;
 };
 
@@ -57,9 +57,9 @@ struct TrainConfig {
   double weight_decay = 0.0;
   bool prelu_weight_decay = false;  // decay PReLU slopes too (off: He et al.)
   Schedule schedule = Schedule::kConstant;
-  int64_t step_size = 1;              // step: epochs between decays
-  double gamma = 0.1;                 // step: decay factor
-  int64_t threads = 1;                // intra-op threads per trial
+  int64_t step_size = 1;  // step: epochs between decays
+  double gamma = 0.1;     // step: decay factor
+  int64_t threads = 1;    // intra-op threads per trial
   Device device = Device::kCpu;
 };
 

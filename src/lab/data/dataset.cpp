@@ -52,8 +52,8 @@ Dataset fashion_mnist(const DataConfig& c) {
   d.test_y = labels("t10k-labels-idx1-ubyte.gz", d.test_x.size(0));
   // The probe set comes from the full training set before subsetting, so all
   // subsets of a sweep share it.
-  d.probe_x = d.train_x.index_select(0, first_of_permutation(d.train_x.size(0), c.probe_size,
-                                                             data_generator(c, 1)));
+  d.probe_x = d.train_x.index_select(
+      0, first_of_permutation(d.train_x.size(0), c.probe_size, data_generator(c, 1)));
   if (c.train_subset > 0) {
     const auto idx = first_of_permutation(d.train_x.size(0), c.train_subset, data_generator(c, 2));
     d.train_x = d.train_x.index_select(0, idx);
@@ -133,10 +133,14 @@ Dataset gaussian(const DataConfig& c) {
 Dataset load_dataset(const DataConfig& config) {
   torch::NoGradGuard no_grad;
   switch (config.dataset) {
-    case DatasetKind::kFashionMnist: return fashion_mnist(config);
-    case DatasetKind::kSpirals: return spirals(config);
-    case DatasetKind::kTeacher: return teacher(config);
-    case DatasetKind::kGaussian: return gaussian(config);
+    case DatasetKind::kFashionMnist:
+      return fashion_mnist(config);
+    case DatasetKind::kSpirals:
+      return spirals(config);
+    case DatasetKind::kTeacher:
+      return teacher(config);
+    case DatasetKind::kGaussian:
+      return gaussian(config);
   }
   throw std::runtime_error("unknown dataset " + std::to_string(static_cast<int>(config.dataset)));
 }

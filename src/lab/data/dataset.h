@@ -17,8 +17,8 @@ struct Dataset {
   /// (or fresh Gaussian inputs for the gaussian dataset), the same for every
   /// trial that shares the data configuration.
   at::Tensor probe_x;
-  int64_t classes = 0;                // 0: unlabelled (gaussian)
-  std::vector<int64_t> input_shape;   // one example's shape, e.g. {1, 28, 28}
+  int64_t classes = 0;               // 0: unlabelled (gaussian)
+  std::vector<int64_t> input_shape;  // one example's shape, e.g. {1, 28, 28}
 };
 
 /// Builds (or reads) the dataset. Throws std::runtime_error with the file

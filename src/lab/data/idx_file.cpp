@@ -24,8 +24,9 @@ using GzFile = std::unique_ptr<std::remove_pointer_t<gzFile>, GzCloser>;
 constexpr int64_t kMaxIdxBytes = int64_t{1} << 30;
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
-  throw std::runtime_error(path + ": not a valid gzip IDX file: " + why +
-                           ". HINT: reinstall it (apt-get install --reinstall dataset-fashion-mnist)");
+  throw std::runtime_error(
+      path + ": not a valid gzip IDX file: " + why +
+      ". HINT: reinstall it (apt-get install --reinstall dataset-fashion-mnist)");
 }
 
 void read_exactly(gzFile f, void* out, size_t bytes, const std::string& path, const char* what) {
@@ -47,13 +48,15 @@ void read_exactly(gzFile f, void* out, size_t bytes, const std::string& path, co
 
 at::Tensor read_idx_gz(const std::string& path) {
   GzFile f(gzopen(path.c_str(), "rb"));
-  if (!f) throw std::runtime_error(path + ": cannot open. HINT: apt-get install dataset-fashion-mnist");
+  if (!f)
+    throw std::runtime_error(path + ": cannot open. HINT: apt-get install dataset-fashion-mnist");
   unsigned char magic[4];
   read_exactly(f.get(), magic, 4, path, "header");
   if (magic[0] != 0 || magic[1] != 0) corrupt(path, "bad magic number");
   if (magic[2] != 0x08) corrupt(path, "element type is not unsigned byte");
   const int ndims = magic[3];
-  if (ndims < 1 || ndims > 4) corrupt(path, "unexpected number of dimensions " + std::to_string(ndims));
+  if (ndims < 1 || ndims > 4)
+    corrupt(path, "unexpected number of dimensions " + std::to_string(ndims));
   std::vector<int64_t> sizes(ndims);
   int64_t total = 1;
   for (int d = 0; d < ndims; ++d) {

@@ -15,8 +15,8 @@ namespace lab {
 
 /// One hidden layer: an affine map (Linear or 3x3 Conv2d) then the activation.
 struct HiddenLayer {
-  std::string kind;  // "linear" | "conv"
-  int64_t units = 0; // output features or channels
+  std::string kind;   // "linear" | "conv"
+  int64_t units = 0;  // output features or channels
   torch::nn::AnyModule transform;
   torch::nn::AnyModule activation;
   at::Tensor weight;  // the transform's weight (for norms)

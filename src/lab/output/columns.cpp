@@ -20,10 +20,14 @@ constexpr const char* kConfigType = "config";
 
 const char* type_of(ValueType type) {
   switch (type) {
-    case ValueType::kInt: return "integer";
-    case ValueType::kDouble: return "number";
-    case ValueType::kBool: return "bool";
-    default: return "string";
+    case ValueType::kInt:
+      return "integer";
+    case ValueType::kDouble:
+      return "number";
+    case ValueType::kBool:
+      return "bool";
+    default:
+      return "string";
   }
 }
 
@@ -41,7 +45,8 @@ const std::vector<Column<TrialRow>>& trial_table() {
     };
     for (const auto& spec : config_schema()) {
       const std::string key = spec.key;
-      t.push_back({key, kConfigType, "", [key](const TrialRow& r) { return r.trial.values.at(key); }});
+      t.push_back(
+          {key, kConfigType, "", [key](const TrialRow& r) { return r.trial.values.at(key); }});
     }
     const std::vector<C> results = {
         {"activation_name", "string", "the activation's name alone",

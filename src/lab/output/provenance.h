@@ -8,9 +8,9 @@ namespace lab {
 
 struct Provenance {
   std::string relulab_version;
-  std::string git_commit;        // as built; "+dirty" if the tree had changes
+  std::string git_commit;  // as built; "+dirty" if the tree had changes
   std::string libtorch_version;
-  std::string simd_target;       // the CPU kernels' instruction set
+  std::string simd_target;  // the CPU kernels' instruction set
   std::string host;
 };
 

@@ -44,8 +44,10 @@ ResultsLock::ResultsLock(const std::string& dir, Mode mode, const std::string& w
     const std::string holder = read_all(fd_);
     ::close(fd_);
     fd_ = -1;
-    if (error != EWOULDBLOCK) throw std::runtime_error(path + ": cannot lock: " + std::strerror(error));
-    throw ResultsLocked(dir + " is in use by " + (holder.empty() ? "another relulab process" : holder) +
+    if (error != EWOULDBLOCK)
+      throw std::runtime_error(path + ": cannot lock: " + std::strerror(error));
+    throw ResultsLocked(dir + " is in use by " +
+                        (holder.empty() ? "another relulab process" : holder) +
                         "; HINT: wait for it to finish, or give this run another --out folder");
   }
   // Informational only: the latest holder, for the message above.

@@ -26,11 +26,12 @@ void write_run_metadata(const std::string& dir, const Sweep& sweep, const RunMet
   meta["libtorch_version"] = p.libtorch_version;
   meta["simd_target"] = p.simd_target;
   meta["started"] = run.started;
-  meta["finished"] = run.finished.empty() ? nlohmann::ordered_json(nullptr)
-                                          : nlohmann::ordered_json(run.finished);
+  meta["finished"] =
+      run.finished.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(run.finished);
   // Invalid UTF-8 (a path is bytes) is replaced rather than thrown on.
   const std::string text =
-      meta.dump(2, ' ', /*ensure_ascii=*/false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+      meta.dump(2, ' ', /*ensure_ascii=*/false, nlohmann::ordered_json::error_handler_t::replace) +
+      "\n";
   write_file_atomically((std::filesystem::path(dir) / "meta.json").string(), text);
 }
 

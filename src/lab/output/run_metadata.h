@@ -11,8 +11,8 @@ namespace lab {
 struct RunMetadata {
   std::string command_line;  // as typed
   int jobs = 0;
-  std::string started;       // UTC, ISO 8601
-  std::string finished;      // "" while running or after an interruption
+  std::string started;   // UTC, ISO 8601
+  std::string finished;  // "" while running or after an interruption
 };
 
 /// Writes DIR/meta.json atomically with the sweep, the run and the

@@ -38,12 +38,15 @@ std::vector<std::string> layer_columns() { return column_names(layer_table()); }
 
 void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial& trial,
                         const TrialResult& r) {
-  const std::string trial_csv = csv_line(trial_columns()) +
-                                csv_line(row_values(trial_table(), TrialRow{sweep, trial, r, provenance()}));
+  const std::string trial_csv =
+      csv_line(trial_columns()) +
+      csv_line(row_values(trial_table(), TrialRow{sweep, trial, r, provenance()}));
   std::string epochs_csv = csv_line(epoch_columns());
-  for (const auto& e : r.epochs) epochs_csv += csv_line(row_values(epoch_table(), EpochRow{trial, e}));
+  for (const auto& e : r.epochs)
+    epochs_csv += csv_line(row_values(epoch_table(), EpochRow{trial, e}));
   std::string layers_csv = csv_line(layer_columns());
-  for (const auto& l : r.layers) layers_csv += csv_line(row_values(layer_table(), LayerRow{trial, l}));
+  for (const auto& l : r.layers)
+    layers_csv += csv_line(row_values(layer_table(), LayerRow{trial, l}));
 
   const fs::path final_dir = record_dir(dir, trial);
   const fs::path tmp_dir = fs::path(dir) / "trials" / (".tmp-" + trial.id + "-" + unique_suffix());
@@ -63,7 +66,8 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
   // whatever is there.
   const std::string trials_dir = (fs::path(dir) / "trials").string();
   if (is_error_status(r.status)) {
-    if (::renameat2(AT_FDCWD, tmp_dir.c_str(), AT_FDCWD, final_dir.c_str(), RENAME_NOREPLACE) == 0) {
+    if (::renameat2(AT_FDCWD, tmp_dir.c_str(), AT_FDCWD, final_dir.c_str(), RENAME_NOREPLACE) ==
+        0) {
       fsync_directory(trials_dir);
       return;
     }
@@ -74,8 +78,10 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
       return;
     }
     fs::remove_all(tmp_dir);
-    if (error == EEXIST || error == ENOTEMPTY || error == EINVAL) return;  // a record is there: keep it
-    throw std::runtime_error(final_dir.string() + ": cannot write the record: " + std::strerror(error));
+    if (error == EEXIST || error == ENOTEMPTY || error == EINVAL)
+      return;  // a record is there: keep it
+    throw std::runtime_error(final_dir.string() +
+                             ": cannot write the record: " + std::strerror(error));
   }
   // Move any old record aside first: the rename needs a free name. A failure
   // written into the gap (above) is moved aside on the next round.
@@ -92,7 +98,8 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
       fsync_directory(trials_dir);
       return;
     }
-    if (attempt == 3) throw fs::filesystem_error("cannot replace the record", tmp_dir, final_dir, ec);
+    if (attempt == 3)
+      throw fs::filesystem_error("cannot replace the record", tmp_dir, final_dir, ec);
   }
 }
 
@@ -128,7 +135,8 @@ std::vector<std::string> quarantine_corrupt_records(const std::string& dir, cons
         if (f == 0 && rows.size() != 2) throw std::runtime_error(path + ": expected one trial row");
       }
     } catch (const std::runtime_error& e) {
-      const fs::path aside = fs::path(dir) / "trials" / (".corrupt-" + trial.id + "-" + unique_suffix());
+      const fs::path aside =
+          fs::path(dir) / "trials" / (".corrupt-" + trial.id + "-" + unique_suffix());
       fs::rename(record_dir(dir, trial), aside);
       moved.push_back(std::string(e.what()) + "; moved aside to " + aside.string() +
                       ", the trial runs again");
@@ -166,7 +174,8 @@ std::pair<int64_t, int64_t> count_running(const std::string& dir, double max_age
     const auto name = entry.path().filename().string();
     if (name.rfind(".running-", 0) != 0 || name.find(".tmp.") != std::string::npos) continue;
     std::error_code ec;
-    const auto age = std::chrono::duration<double>(now - fs::last_write_time(entry.path(), ec)).count();
+    const auto age =
+        std::chrono::duration<double>(now - fs::last_write_time(entry.path(), ec)).count();
     (ec || age > max_age_seconds ? stale : running)++;
   }
   return {running, stale};
@@ -201,8 +210,8 @@ MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep, cons
       }
       for (size_t i = 1; i < rows.size(); ++i) merged[f] += csv_line(rows[i]);
       if (f == 0 && rows.size() == 2) {
-        const auto& status = rows[1][std::find(headers[0].begin(), headers[0].end(), "status") -
-                                     headers[0].begin()];
+        const auto& status =
+            rows[1][std::find(headers[0].begin(), headers[0].end(), "status") - headers[0].begin()];
         if (status != "ok") ++report.failed;
         if (is_error_status(status)) ++report.errors;
       }
@@ -232,7 +241,8 @@ bool writer_is_gone(const std::string& suffix) {
   if (dash == std::string::npos || dash + 1 >= suffix.size()) return false;
   const std::string host = suffix.substr(0, dash);
   const std::string pid_text = suffix.substr(dash + 1);
-  if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) return false;
+  if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+    return false;
   static const std::string this_host = [] {
     char name[256] = {0};
     ::gethostname(name, sizeof(name) - 1);
@@ -252,7 +262,8 @@ void remove_partial_writes(const std::string& dir) {
       const auto name = entry.path().filename().string();
       // ".tmp-<12-hex id>-<host>-<pid>", ".old-<id>-<host>-<pid>"
       const bool temporary = name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0;
-      if (temporary && name.size() > 18 && writer_is_gone(name.substr(18))) fs::remove_all(entry.path());
+      if (temporary && name.size() > 18 && writer_is_gone(name.substr(18)))
+        fs::remove_all(entry.path());
     }
   }
   if (fs::exists(dir)) {

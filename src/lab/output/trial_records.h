@@ -41,11 +41,11 @@ void clear_running(const std::string& dir, const Trial& trial);
 std::pair<int64_t, int64_t> count_running(const std::string& dir, double max_age_seconds);
 
 struct MergeReport {
-  int64_t present = 0;       // trials of the sweep with a record
-  int64_t missing = 0;       // trials of the sweep without one
-  int64_t failed = 0;        // present with status failed or diverged
-  int64_t errors = 0;        // present with status failed (an error, not a result)
-  int64_t stale = 0;         // records whose id is not in this sweep (ignored)
+  int64_t present = 0;  // trials of the sweep with a record
+  int64_t missing = 0;  // trials of the sweep without one
+  int64_t failed = 0;   // present with status failed or diverged
+  int64_t errors = 0;   // present with status failed (an error, not a result)
+  int64_t stale = 0;    // records whose id is not in this sweep (ignored)
 };
 
 /// Rebuilds OUT/{trials,epochs,layers}.csv (OUT defaults to DIR) from the

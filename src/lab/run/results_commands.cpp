@@ -27,7 +27,8 @@ Sweep snapshot_of(const std::string& dir) {
     }
   }
   if (!fs::exists(path)) {
-    throw std::runtime_error(dir + ": no sweep.effective.yaml here or in shards/*/ (is it a relulab results folder?)");
+    throw std::runtime_error(
+        dir + ": no sweep.effective.yaml here or in shards/*/ (is it a relulab results folder?)");
   }
   return load_sweep_snapshot(path.string());
 }
@@ -40,9 +41,10 @@ int merge_command(const std::string& dir) {
   remove_partial_writes(dir);
   for (const auto& problem : quarantine_corrupt_records(dir, sweep)) log::warn(problem);
   const auto report = merge_trial_records(dir, sweep);
-  std::cout << dir << ": " << report.present << " of " << sweep.trials.size() << " trials merged into "
-            << "trials.csv, epochs.csv, layers.csv; " << report.missing << " missing, " << report.errors
-            << " failed, " << (report.failed - report.errors) << " diverged";
+  std::cout << dir << ": " << report.present << " of " << sweep.trials.size()
+            << " trials merged into "
+            << "trials.csv, epochs.csv, layers.csv; " << report.missing << " missing, "
+            << report.errors << " failed, " << (report.failed - report.errors) << " diverged";
   if (report.stale) std::cout << "; " << report.stale << " stale record(s) left out";
   std::cout << "\n";
   int shown = 0;
@@ -54,7 +56,8 @@ int merge_command(const std::string& dir) {
     }
   }
   if (report.missing > 0) {
-    std::cout << "HINT: rerun the sweep (or `relulab slurm FILE` again) to run only what is missing\n";
+    std::cout
+        << "HINT: rerun the sweep (or `relulab slurm FILE` again) to run only what is missing\n";
   }
   return report.missing > 0 ? 1 : 0;
 }
@@ -64,18 +67,26 @@ int status_command(const std::string& dir) {
   int64_t ok = 0, diverged = 0, failed = 0, missing = 0;
   for (const auto& t : sweep.trials) {
     const auto status = trial_record_status(dir, t);
-    if (status == "ok") ++ok;
-    else if (status == "diverged") ++diverged;
-    else if (is_error_status(status)) ++failed;
-    else ++missing;
+    if (status == "ok")
+      ++ok;
+    else if (status == "diverged")
+      ++diverged;
+    else if (is_error_status(status))
+      ++failed;
+    else
+      ++missing;
   }
   const auto [running, stale] = count_running(dir, 600);
-  std::cout << "sweep '" << sweep.name << "' in " << dir << ": " << sweep.trials.size() << " trials\n"
-            << "  done      " << ok + diverged << " (" << ok << " ok, " << diverged << " diverged)\n"
+  std::cout << "sweep '" << sweep.name << "' in " << dir << ": " << sweep.trials.size()
+            << " trials\n"
+            << "  done      " << ok + diverged << " (" << ok << " ok, " << diverged
+            << " diverged)\n"
             << "  running   " << running << "\n"
             << "  failed    " << failed << "\n"
-            << "  missing   " << std::max<int64_t>(0, missing - running) << (stale ? " (" + std::to_string(stale) +
-                                                      " with a running marker older than 10 min: crashed?)" : "")
+            << "  missing   " << std::max<int64_t>(0, missing - running)
+            << (stale ? " (" + std::to_string(stale) +
+                            " with a running marker older than 10 min: crashed?)"
+                      : "")
             << "\n";
   return 0;
 }

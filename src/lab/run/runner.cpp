@@ -10,7 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -96,12 +95,14 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   // file (records are one folder per trial, renamed into place).
   const std::string out = shard.active() ? (fs::path(dir) / "shards" / shard.name()).string() : dir;
   // Array tasks share the folder; a whole sweep (and --force) owns it.
-  const ResultsLock lock(dir, shard.active() ? ResultsLock::Mode::kShared : ResultsLock::Mode::kExclusive,
-                         "relulab sweep " + sweep.file + (shard.active() ? " --shard " + shard.name() : ""));
+  const ResultsLock lock(
+      dir, shard.active() ? ResultsLock::Mode::kShared : ResultsLock::Mode::kExclusive,
+      "relulab sweep " + sweep.file + (shard.active() ? " --shard " + shard.name() : ""));
   fs::create_directories(out);
   remove_partial_writes(dir);  // only those whose writer is gone
   if (options.force) {
-    if (shard.active()) throw std::runtime_error("--force discards every shard's results: run it without --shard");
+    if (shard.active())
+      throw std::runtime_error("--force discards every shard's results: run it without --shard");
     fs::remove_all(fs::path(dir) / "trials");
     fs::create_directories(fs::path(dir) / "trials");
   }
@@ -124,10 +125,12 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   const int jobs = static_cast<int>(std::min<int64_t>(options.jobs > 0 ? options.jobs : cores,
                                                       std::max<size_t>(1, pending.size())));
   write_run_metadata(out, sweep, {options.command_line, jobs, started, ""});
-  const std::vector<int64_t>* only = (shard.active() || !options.only_ids_file.empty()) ? &mine : nullptr;
+  const std::vector<int64_t>* only =
+      (shard.active() || !options.only_ids_file.empty()) ? &mine : nullptr;
   const auto before = merge_trial_records(dir, sweep, out, only);
   if (before.stale > 0 && !shard.active()) {
-    log::warn(before.stale, " record(s) in ", dir, "/trials belong to no trial of this sweep (the "
+    log::warn(before.stale, " record(s) in ", dir,
+              "/trials belong to no trial of this sweep (the "
               "sweep file changed?): they are left out of the CSVs");
   }
   log::info("sweep '", sweep.name, "'", shard.active() ? " shard " + shard.name() : "", ": ", total,
@@ -174,7 +177,8 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   };
   auto finish_trial = [&](WorkerProcess& w, const std::string& status) {
     const auto& t = sweep.trials[w.trial];
-    const double seconds = std::chrono::duration<double>(Clock::now() - started_at[w.trial]).count();
+    const double seconds =
+        std::chrono::duration<double>(Clock::now() - started_at[w.trial]).count();
     busy_seconds += seconds;
     ++done;
     // The records are the truth; the merged CSVs are a convenience rebuilt
@@ -186,8 +190,8 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
     progress.clear();
     std::ostringstream took;
     took << std::fixed << std::setprecision(1) << seconds;
-    log::info("[", already + done, "/", total, "] ", t.id, " ", trial_label(t, keys), " ", status, " (",
-              took.str(), " s)");
+    log::info("[", already + done, "/", total, "] ", t.id, " ", trial_label(t, keys), " ", status,
+              " (", took.str(), " s)");
     w.trial = -1;
   };
 
@@ -206,7 +210,8 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
       // trial recorded as "timeout" (below, at the worker's EOF).
       for (auto& w : workers) {
         if (w.trial < 0 || w.timed_out) continue;
-        const double ran = std::chrono::duration<double>(Clock::now() - started_at[w.trial]).count();
+        const double ran =
+            std::chrono::duration<double>(Clock::now() - started_at[w.trial]).count();
         if (ran > options.trial_timeout) {
           kill(w.pid, SIGKILL);
           w.timed_out = true;
@@ -249,10 +254,11 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
         crashed.status = timed_out ? "timeout" : "failed";
         std::ostringstream limit;
         limit << options.trial_timeout;
-        crashed.message = timed_out ? "ran longer than --trial-timeout " + limit.str() + " s: worker stopped"
-                          : WIFSIGNALED(wstatus)
-                              ? "worker process killed by signal " + std::to_string(WTERMSIG(wstatus))
-                              : "worker process exited with status " + std::to_string(WEXITSTATUS(wstatus));
+        crashed.message =
+            timed_out ? "ran longer than --trial-timeout " + limit.str() + " s: worker stopped"
+            : WIFSIGNALED(wstatus)
+                ? "worker process killed by signal " + std::to_string(WTERMSIG(wstatus))
+                : "worker process exited with status " + std::to_string(WEXITSTATUS(wstatus));
         write_trial_record(dir, sweep, sweep.trials[lost], crashed);
         w.trial = lost;
         finish_trial(w, crashed.status);
@@ -262,7 +268,8 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
         }
       }
     }
-    workers.erase(std::remove_if(workers.begin(), workers.end(), [](const WorkerProcess& w) { return w.pid < 0; }),
+    workers.erase(std::remove_if(workers.begin(), workers.end(),
+                                 [](const WorkerProcess& w) { return w.pid < 0; }),
                   workers.end());
   }
   progress.clear();

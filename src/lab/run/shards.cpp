@@ -31,7 +31,8 @@ Shard parse_shard(const std::string& text) {
     if (s.count < 1 || s.index < 0 || s.index >= s.count) throw std::invalid_argument("");
     return s;
   } catch (const std::exception&) {
-    throw std::invalid_argument("--shard " + text + ": expected I/N with 0 <= I < N, e.g. --shard 0/4");
+    throw std::invalid_argument("--shard " + text +
+                                ": expected I/N with 0 <= I < N, e.g. --shard 0/4");
   }
 }
 
@@ -58,8 +59,9 @@ std::optional<Shard> shard_from_environment(bool slurm_requested) {
   if (const auto index = env_long("JOB_COMPLETION_INDEX")) {
     const auto count = env_long("RELULAB_SHARD_COUNT");
     if (!count) {
-      throw std::invalid_argument("JOB_COMPLETION_INDEX is set: set RELULAB_SHARD_COUNT to the "
-                                  "Indexed Job's completions (or pass --shard I/N)");
+      throw std::invalid_argument(
+          "JOB_COMPLETION_INDEX is set: set RELULAB_SHARD_COUNT to the "
+          "Indexed Job's completions (or pass --shard I/N)");
     }
     return checked(*index, *count, "JOB_COMPLETION_INDEX=" + std::to_string(*index));
   }
@@ -71,7 +73,8 @@ double expected_cost(const TrialConfig& c) {
                         ? (c.data.train_subset > 0 ? c.data.train_subset : 60000)
                         : c.data.samples;
   if (c.data.dataset == DatasetKind::kGaussian) examples = c.data.probe_size;
-  return static_cast<double>(c.train.epochs + 1) * examples * (c.model.arch == Arch::kCnn ? 8.0 : 1.0);
+  return static_cast<double>(c.train.epochs + 1) * examples *
+         (c.model.arch == Arch::kCnn ? 8.0 : 1.0);
 }
 
 std::vector<int64_t> shard_trials(const Sweep& sweep, const std::vector<int64_t>& candidates,

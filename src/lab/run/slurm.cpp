@@ -2,7 +2,6 @@
 
 #include "lab/run/slurm.h"
 
-
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
@@ -40,8 +39,8 @@ std::string quote(const std::string& s) {
 
 // A value that goes into an "#SBATCH --x=value" line: a newline would start
 // a directive of its own, so only the characters Slurm's syntax needs pass.
-void check_sbatch_value(const std::string& option, const std::string& value, const std::string& allowed,
-                        const std::string& example) {
+void check_sbatch_value(const std::string& option, const std::string& value,
+                        const std::string& allowed, const std::string& example) {
   if (value.empty() || value.find_first_not_of(allowed) != std::string::npos) {
     throw std::invalid_argument("--" + option + " '" + value + "': use only " + example);
   }
@@ -51,7 +50,8 @@ void check_sbatch_value(const std::string& option, const std::string& value, con
 
 void check_slurm_options(const SlurmOptions& slurm, const std::string& results_dir) {
   const std::string digits = "0123456789";
-  check_sbatch_value("time", slurm.time, digits + ":-", "digits, ':' and '-' (e.g. 01:00:00 or 1-12:00:00)");
+  check_sbatch_value("time", slurm.time, digits + ":-",
+                     "digits, ':' and '-' (e.g. 01:00:00 or 1-12:00:00)");
   if (!slurm.partition.empty()) {
     check_sbatch_value("partition", slurm.partition,
                        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" + digits + "_-.,",
@@ -59,8 +59,9 @@ void check_slurm_options(const SlurmOptions& slurm, const std::string& results_d
   }
   for (const char c : results_dir) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      throw std::invalid_argument("the results folder's path contains a control character (a newline "
-                                  "would inject an #SBATCH directive): choose another --out");
+      throw std::invalid_argument(
+          "the results folder's path contains a control character (a newline "
+          "would inject an #SBATCH directive): choose another --out");
     }
   }
 }
@@ -120,8 +121,8 @@ int submit_to_slurm(const Sweep& sweep, const RunOptions& run, const SlurmOption
   const fs::path sweep_copy = job_dir / "sweep.yaml";
   write_file_atomically(sweep_copy.string(), sweep.source);
   std::ostringstream cmd;
-  cmd << quote(slurm.relulab_path) << " sweep " << quote(sweep_copy.string())
-      << " --out " << quote(dir) << " --only-ids " << quote((job_dir / "pending.txt").string())
+  cmd << quote(slurm.relulab_path) << " sweep " << quote(sweep_copy.string()) << " --out "
+      << quote(dir) << " --only-ids " << quote((job_dir / "pending.txt").string())
       << " --retry-failed --shard-from-environment --jobs " << slurm.cpus_per_task;
   if (run.trial_timeout > 0) cmd << " --trial-timeout " << run.trial_timeout;
   for (const auto& o : run.overrides) cmd << " --set " << quote(o);
@@ -148,10 +149,12 @@ int submit_to_slurm(const Sweep& sweep, const RunOptions& run, const SlurmOption
 
   if (slurm.dry_run) {
     std::cout << script.str();
-    std::cerr << "(dry run: written to " << (job_dir / "submit.sbatch").string() << ", not submitted)\n";
+    std::cerr << "(dry run: written to " << (job_dir / "submit.sbatch").string()
+              << ", not submitted)\n";
     return 0;
   }
-  const auto [out, status] = capture("sbatch --parsable " + quote((job_dir / "submit.sbatch").string()));
+  const auto [out, status] =
+      capture("sbatch --parsable " + quote((job_dir / "submit.sbatch").string()));
   if (status != 0) {
     std::cerr << "relulab slurm: sbatch failed (exit " << status << "); the script is "
               << (job_dir / "submit.sbatch").string() << "\nHINT: is this a Slurm login node?\n";
@@ -159,7 +162,10 @@ int submit_to_slurm(const Sweep& sweep, const RunOptions& run, const SlurmOption
   }
   std::string job = out.substr(0, out.find_first_of(";\n"));
   std::cout << "submitted job " << job << ": " << pending.size() << " trials in " << tasks
-            << " array task(s)" << (slurm.max_parallel > 0 ? ", at most " + std::to_string(slurm.max_parallel) + " at once" : "")
+            << " array task(s)"
+            << (slurm.max_parallel > 0
+                    ? ", at most " + std::to_string(slurm.max_parallel) + " at once"
+                    : "")
             << "\n  follow: relulab status " << dir << "\n  then:   relulab merge " << dir << "\n";
   write_file_atomically((job_dir / "job_id").string(), job + "\n");
   return 0;

@@ -9,13 +9,13 @@ namespace relulab {
 namespace lab {
 
 struct SlurmOptions {
-  std::string partition;        // "": the cluster's default
+  std::string partition;  // "": the cluster's default
   std::string time = "01:00:00";
-  int cpus_per_task = 1;        // also the trials each task runs at once
-  int max_parallel = 0;         // %K throttle; 0: none
-  int array_chunk = 1;          // trials per array task (at least)
-  bool dry_run = false;         // print the script, submit nothing
-  std::string relulab_path;     // this executable, absolute
+  int cpus_per_task = 1;     // also the trials each task runs at once
+  int max_parallel = 0;      // %K throttle; 0: none
+  int array_chunk = 1;       // trials per array task (at least)
+  bool dry_run = false;      // print the script, submit nothing
+  std::string relulab_path;  // this executable, absolute
 };
 
 /// Refuses option values that would change the job script's meaning (a

@@ -70,7 +70,8 @@ std::vector<SummaryRow> summarise(const std::vector<CsvRow>& rows) {
   const size_t arch = col("model.arch"), act = col("activation"), status = col("status"),
                acc = col("final_test_accuracy"), ett = col("epochs_to_target"),
                dead = col("dead_fraction_end"), spe = col("seconds_per_epoch");
-  std::map<std::pair<std::string, std::string>, std::map<std::vector<std::string>, Group>> by_activation;
+  std::map<std::pair<std::string, std::string>, std::map<std::vector<std::string>, Group>>
+      by_activation;
   for (size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     std::vector<std::string> config;
@@ -98,7 +99,8 @@ std::vector<SummaryRow> summarise(const std::vector<CsvRow>& rows) {
     for (size_t c = 0; c < config_names.size(); ++c) {
       std::set<std::string> values;
       for (const auto& [config, g] : groups) values.insert(config[c]);
-      if (values.size() > 1) setting += (setting.empty() ? "" : " ") + config_names[c] + "=" + best->config[c];
+      if (values.size() > 1)
+        setting += (setting.empty() ? "" : " ") + config_names[c] + "=" + best->config[c];
     }
     SummaryRow s;
     s.arch = key.first;

@@ -29,12 +29,14 @@ namespace {
 // thread per trial is the point of --jobs (see environment.md).
 void set_blas_threads(int threads) {
   using SetThreads = void (*)(int);
-  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
+  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    f(threads);
 }
 
 }  // namespace
 
-WorkerProcess spawn_worker(const RunOptions& options, const std::string& dir, const std::string& sweep_copy) {
+WorkerProcess spawn_worker(const RunOptions& options, const std::string& dir,
+                           const std::string& sweep_copy) {
   int down[2], up[2];
   if (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));

@@ -44,7 +44,8 @@ struct WorkerProcess {
 
 /// Starts `relulab _worker` on `sweep_copy` (the sweep's text saved at start,
 /// Sweep::source, never the live file, which the user may edit meanwhile).
-WorkerProcess spawn_worker(const RunOptions& options, const std::string& dir, const std::string& sweep_copy);
+WorkerProcess spawn_worker(const RunOptions& options, const std::string& dir,
+                           const std::string& sweep_copy);
 
 /// One protocol line to a worker. Throws when the worker is gone.
 void send_line(int fd, const std::string& line);

@@ -29,7 +29,9 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& t,
                                                         std::vector<at::Tensor> slopes) {
   switch (t.optimizer) {
     case Optimizer::kSgd: {
-      const auto o = torch::optim::SGDOptions(t.lr).momentum(t.momentum).nesterov(t.nesterov)
+      const auto o = torch::optim::SGDOptions(t.lr)
+                         .momentum(t.momentum)
+                         .nesterov(t.nesterov)
                          .weight_decay(t.weight_decay);
       return std::make_unique<torch::optim::SGD>(
           groups(std::move(parameters), std::move(slopes), o, t.prelu_weight_decay), o);

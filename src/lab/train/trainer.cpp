@@ -117,9 +117,9 @@ void summarise(const TrialConfig& config, int64_t train_examples, TrialResult* r
   if (trained_epochs > 0) {
     result->loss_auc = loss_sum / trained_epochs;
     result->seconds_per_epoch = train_seconds / trained_epochs;
-    result->samples_per_second = train_seconds > 0
-                                     ? static_cast<double>(trained_epochs * train_examples) / train_seconds
-                                     : kNaN;
+    result->samples_per_second =
+        train_seconds > 0 ? static_cast<double>(trained_epochs * train_examples) / train_seconds
+                          : kNaN;
   }
 }
 
@@ -134,7 +134,8 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
               "). HINT: run with --set train.device=cpu");
   const torch::Device device(t.device == Device::kCuda ? torch::kCUDA : torch::kCPU);
 
-  Network net(config.model, config.activation, data.input_shape, std::max<int64_t>(data.classes, 1));
+  Network net(config.model, config.activation, data.input_shape,
+              std::max<int64_t>(data.classes, 1));
   initialise(net, config.model, config.activation);
   net->to(device);
 
@@ -143,7 +144,8 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     if (s.defined()) slopes.push_back(s);
   }
   for (const auto& p : net->parameters()) {
-    if (std::none_of(slopes.begin(), slopes.end(), [&](const at::Tensor& s) { return s.is_same(p); })) {
+    if (std::none_of(slopes.begin(), slopes.end(),
+                     [&](const at::Tensor& s) { return s.is_same(p); })) {
       others.push_back(p);
     }
   }
@@ -195,8 +197,8 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
         result->status = "diverged";
         result->diverged_step = step;
         result->last_finite_loss = last_finite;
-        result->message = "non-finite training loss at step " + std::to_string(step) +
-                          " (epoch " + std::to_string(epoch) + ")";
+        result->message = "non-finite training loss at step " + std::to_string(step) + " (epoch " +
+                          std::to_string(epoch) + ")";
         return;
       }
       last_finite = loss_value;
@@ -225,16 +227,18 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     e.test_accuracy = test_eval.accuracy;
     result->epochs.push_back(e);
     std::vector<double> grad_norms(layers);
-    for (size_t l = 0; l < layers; ++l) grad_norms[l] = grad_norm_sum[l] / std::max<int64_t>(1, steps);
-    measure_layers(net, data.probe_x, device, epoch,
-                   config.stats.online_dead ? &tracker : nullptr, grad_norms, result);
+    for (size_t l = 0; l < layers; ++l)
+      grad_norms[l] = grad_norm_sum[l] / std::max<int64_t>(1, steps);
+    measure_layers(net, data.probe_x, device, epoch, config.stats.online_dead ? &tracker : nullptr,
+                   grad_norms, result);
     if (on_epoch) on_epoch(epoch);
   }
 }
 
 }  // namespace
 
-TrialResult run_trial(const TrialConfig& config, const Dataset& data, const EpochCallback& on_epoch) {
+TrialResult run_trial(const TrialConfig& config, const Dataset& data,
+                      const EpochCallback& on_epoch) {
   TrialResult result;
   result.threads = config.train.threads;
   result.device = name_of(config.train.device);

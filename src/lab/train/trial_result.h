@@ -17,7 +17,7 @@ struct EpochRecord {
   double train_loss = kNaN, train_accuracy = kNaN;
   double test_loss = kNaN, test_accuracy = kNaN;
   double lr = kNaN;
-  double seconds = 0;  // training steps only (no evaluation, no probe statistics)
+  double seconds = 0;               // training steps only (no evaluation, no probe statistics)
   double online_stats_seconds = 0;  // of which: online dead-unit tracking and gradient norms
 };
 

@@ -27,8 +27,8 @@ namespace hn = hwy::HWY_NAMESPACE;
 // most 256-bit vectors; each functor says which of its directions is
 // compute-bound (kForwardIsCompute, kBackwardIsCompute).
 template <typename T, bool kComputeBound>
-using TagFor = std::conditional_t<kComputeBound, hn::ScalableTag<T>,
-                                  hn::CappedTag<T, 32 / sizeof(T)>>;
+using TagFor =
+    std::conditional_t<kComputeBound, hn::ScalableTag<T>, hn::CappedTag<T, 32 / sizeof(T)>>;
 template <typename T>
 using MemoryBoundTag = TagFor<T, false>;
 
@@ -44,25 +44,22 @@ HWY_INLINE void MapForward(const Op& op, const T* x, T* y, size_t n) {
   }
   if (i < n) {
     const auto mask = hn::FirstN(d, n - i);
-    hn::BlendedStore(op.Forward(d, hn::MaskedLoad(mask, d, x + i)), mask, d,
-                     y + i);
+    hn::BlendedStore(op.Forward(d, hn::MaskedLoad(mask, d, x + i)), mask, d, y + i);
   }
 }
 
 template <class Op, typename T>
-HWY_INLINE void MapBackward(const Op& op, const T* g, const T* s, T* gi,
-                            size_t n) {
+HWY_INLINE void MapBackward(const Op& op, const T* g, const T* s, T* gi, size_t n) {
   const TagFor<T, Op::kBackwardIsCompute> d;
   const size_t lanes = hn::Lanes(d);
   size_t i = 0;
   for (; i + lanes <= n; i += lanes) {
-    hn::StoreU(op.Backward(d, hn::LoadU(d, g + i), hn::LoadU(d, s + i)), d,
-               gi + i);
+    hn::StoreU(op.Backward(d, hn::LoadU(d, g + i), hn::LoadU(d, s + i)), d, gi + i);
   }
   if (i < n) {
     const auto mask = hn::FirstN(d, n - i);
-    const auto result = op.Backward(d, hn::MaskedLoad(mask, d, g + i),
-                                    hn::MaskedLoad(mask, d, s + i));
+    const auto result =
+        op.Backward(d, hn::MaskedLoad(mask, d, g + i), hn::MaskedLoad(mask, d, s + i));
     hn::BlendedStore(result, mask, d, gi + i);
   }
 }
@@ -71,8 +68,8 @@ HWY_INLINE void MapBackward(const Op& op, const T* g, const T* s, T* gi,
 template <typename T, class F>
 HWY_INLINE void WithVectorOp(Pointwise op, const PointwiseParams& p, F&& f) {
   switch (op) {
-#define RELULAB_VECTOR_CASE(Module, op_name, Kernel, ...)                                   \
-  case Pointwise::k##Kernel:                                                              \
+#define RELULAB_VECTOR_CASE(Module, op_name, Kernel, ...) \
+  case Pointwise::k##Kernel:                              \
     return f(activations::make_functor<Kernel##Op<T>, T, activations::Module::num_params>(p));
     RELULAB_ACTIVATIONS(RELULAB_VECTOR_CASE)
 #undef RELULAB_VECTOR_CASE
@@ -97,21 +94,20 @@ void PointwiseBackwardT(Pointwise op, const PointwiseParams& p, const T* g, cons
   WithVectorOp<T>(op, p, [&](const auto& functor) { MapBackward(functor, g, s, gi, n); });
 }
 
-void PointwiseForwardF32(Pointwise op, const PointwiseParams& p, const float* x,
-                         float* y, size_t n) {
+void PointwiseForwardF32(Pointwise op, const PointwiseParams& p, const float* x, float* y,
+                         size_t n) {
   PointwiseForwardT(op, p, x, y, n);
 }
-void PointwiseForwardF64(Pointwise op, const PointwiseParams& p,
-                         const double* x, double* y, size_t n) {
+void PointwiseForwardF64(Pointwise op, const PointwiseParams& p, const double* x, double* y,
+                         size_t n) {
   PointwiseForwardT(op, p, x, y, n);
 }
-void PointwiseBackwardF32(Pointwise op, const PointwiseParams& p,
-                          const float* g, const float* s, float* gi, size_t n) {
+void PointwiseBackwardF32(Pointwise op, const PointwiseParams& p, const float* g, const float* s,
+                          float* gi, size_t n) {
   PointwiseBackwardT(op, p, g, s, gi, n);
 }
-void PointwiseBackwardF64(Pointwise op, const PointwiseParams& p,
-                          const double* g, const double* s, double* gi,
-                          size_t n) {
+void PointwiseBackwardF64(Pointwise op, const PointwiseParams& p, const double* g, const double* s,
+                          double* gi, size_t n) {
   PointwiseBackwardT(op, p, g, s, gi, n);
 }
 
@@ -125,13 +121,11 @@ void PointwiseBackwardF64(Pointwise op, const PointwiseParams& p,
 template <typename T>
 bool UseExpandedRow(ChannelLayout layout) {
   const MemoryBoundTag<T> d;
-  return layout.channels > 1 &&
-         layout.inner < static_cast<int64_t>(4 * hn::Lanes(d));
+  return layout.channels > 1 && layout.inner < static_cast<int64_t>(4 * hn::Lanes(d));
 }
 
 template <typename T>
-void PreluForwardT(const T* x, const T* w, T* y, ChannelLayout layout,
-                   int64_t begin, int64_t end) {
+void PreluForwardT(const T* x, const T* w, T* y, ChannelLayout layout, int64_t begin, int64_t end) {
   const MemoryBoundTag<T> d;
   const size_t lanes = hn::Lanes(d);
   if (!UseExpandedRow<T>(layout)) {
@@ -147,8 +141,7 @@ void PreluForwardT(const T* x, const T* w, T* y, ChannelLayout layout,
       if (k < static_cast<size_t>(len)) {
         const auto mask = hn::FirstN(d, len - k);
         const auto v = hn::MaskedLoad(mask, d, x + i + k);
-        hn::BlendedStore(LeakyReluOp<T>::ForwardWithSlope(d, v, slope), mask,
-                         d, y + i + k);
+        hn::BlendedStore(LeakyReluOp<T>::ForwardWithSlope(d, v, slope), mask, d, y + i + k);
       }
       i += len;
     }
@@ -170,8 +163,7 @@ void PreluForwardT(const T* x, const T* w, T* y, ChannelLayout layout,
       const auto mask = hn::FirstN(d, len - k);
       const auto v = hn::MaskedLoad(mask, d, x + i + k);
       const auto s = hn::MaskedLoad(mask, d, slopes.data() + j0 + k);
-      hn::BlendedStore(LeakyReluOp<T>::ForwardWithSlope(d, v, s), mask, d,
-                       y + i + k);
+      hn::BlendedStore(LeakyReluOp<T>::ForwardWithSlope(d, v, s), mask, d, y + i + k);
     }
     i += len;
   }
@@ -180,8 +172,8 @@ void PreluForwardT(const T* x, const T* w, T* y, ChannelLayout layout,
 // grad_weight[c] = sum over channel c of (x > 0 ? 0 : x * g): accumulated in
 // vector lanes along the way, reduced to double once per segment.
 template <typename T>
-void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw,
-                    ChannelLayout layout, int64_t begin, int64_t end) {
+void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw, ChannelLayout layout,
+                    int64_t begin, int64_t end) {
   const MemoryBoundTag<T> d;
   const size_t lanes = hn::Lanes(d);
   const auto zero = hn::Zero(d);
@@ -197,8 +189,7 @@ void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw,
         const auto gv = hn::LoadU(d, g + i + k);
         const auto xv = hn::LoadU(d, x + i + k);
         const auto positive = hn::Gt(xv, zero);
-        hn::StoreU(hn::IfThenElse(positive, gv, hn::Mul(gv, slope)), d,
-                   gi + i + k);
+        hn::StoreU(hn::IfThenElse(positive, gv, hn::Mul(gv, slope)), d, gi + i + k);
         acc = hn::Add(acc, hn::IfThenZeroElse(positive, hn::Mul(xv, gv)));
       }
       if (k < static_cast<size_t>(len)) {
@@ -206,8 +197,7 @@ void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw,
         const auto gv = hn::MaskedLoad(mask, d, g + i + k);
         const auto xv = hn::MaskedLoad(mask, d, x + i + k);
         const auto positive = hn::Gt(xv, zero);
-        hn::BlendedStore(hn::IfThenElse(positive, gv, hn::Mul(gv, slope)),
-                         mask, d, gi + i + k);
+        hn::BlendedStore(hn::IfThenElse(positive, gv, hn::Mul(gv, slope)), mask, d, gi + i + k);
         acc = hn::Add(acc, hn::IfThenZeroElse(positive, hn::Mul(xv, gv)));
       }
       gw[c] += static_cast<double>(hn::GetLane(hn::SumOfLanes(d, acc)));
@@ -229,8 +219,7 @@ void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw,
       const auto gv = hn::LoadU(d, g + i + k);
       const auto xv = hn::LoadU(d, x + i + k);
       const auto positive = hn::Gt(xv, zero);
-      hn::StoreU(hn::IfThenElse(positive, gv, hn::Mul(gv, hn::LoadU(d, s + k))),
-                 d, gi + i + k);
+      hn::StoreU(hn::IfThenElse(positive, gv, hn::Mul(gv, hn::LoadU(d, s + k))), d, gi + i + k);
       const auto contribution = hn::IfThenZeroElse(positive, hn::Mul(xv, gv));
       hn::StoreU(hn::Add(hn::LoadU(d, acc + k), contribution), d, acc + k);
     }
@@ -240,11 +229,9 @@ void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw,
       const auto xv = hn::MaskedLoad(mask, d, x + i + k);
       const auto positive = hn::Gt(xv, zero);
       const auto sv = hn::MaskedLoad(mask, d, s + k);
-      hn::BlendedStore(hn::IfThenElse(positive, gv, hn::Mul(gv, sv)), mask, d,
-                       gi + i + k);
+      hn::BlendedStore(hn::IfThenElse(positive, gv, hn::Mul(gv, sv)), mask, d, gi + i + k);
       const auto contribution = hn::IfThenZeroElse(positive, hn::Mul(xv, gv));
-      hn::BlendedStore(hn::Add(hn::MaskedLoad(mask, d, acc + k), contribution),
-                       mask, d, acc + k);
+      hn::BlendedStore(hn::Add(hn::MaskedLoad(mask, d, acc + k), contribution), mask, d, acc + k);
     }
     i += len;
   }
@@ -253,22 +240,20 @@ void PreluBackwardT(const T* g, const T* x, const T* w, T* gi, double* gw,
   }
 }
 
-void PreluForwardF32(const float* x, const float* w, float* y,
-                     ChannelLayout layout, int64_t begin, int64_t end) {
+void PreluForwardF32(const float* x, const float* w, float* y, ChannelLayout layout, int64_t begin,
+                     int64_t end) {
   PreluForwardT(x, w, y, layout, begin, end);
 }
-void PreluForwardF64(const double* x, const double* w, double* y,
-                     ChannelLayout layout, int64_t begin, int64_t end) {
+void PreluForwardF64(const double* x, const double* w, double* y, ChannelLayout layout,
+                     int64_t begin, int64_t end) {
   PreluForwardT(x, w, y, layout, begin, end);
 }
-void PreluBackwardF32(const float* g, const float* x, const float* w,
-                      float* gi, double* gw, ChannelLayout layout,
-                      int64_t begin, int64_t end) {
+void PreluBackwardF32(const float* g, const float* x, const float* w, float* gi, double* gw,
+                      ChannelLayout layout, int64_t begin, int64_t end) {
   PreluBackwardT(g, x, w, gi, gw, layout, begin, end);
 }
-void PreluBackwardF64(const double* g, const double* x, const double* w,
-                      double* gi, double* gw, ChannelLayout layout,
-                      int64_t begin, int64_t end) {
+void PreluBackwardF64(const double* g, const double* x, const double* w, double* gi, double* gw,
+                      ChannelLayout layout, int64_t begin, int64_t end) {
   PreluBackwardT(g, x, w, gi, gw, layout, begin, end);
 }
 
@@ -307,9 +292,8 @@ void MultiplyT(const T* a, const T* b, T* out, size_t n) {
   }
   if (i < n) {
     const auto mask = hn::FirstN(d, n - i);
-    hn::BlendedStore(hn::Mul(hn::MaskedLoad(mask, d, a + i),
-                             hn::MaskedLoad(mask, d, b + i)),
-                     mask, d, out + i);
+    hn::BlendedStore(hn::Mul(hn::MaskedLoad(mask, d, a + i), hn::MaskedLoad(mask, d, b + i)), mask,
+                     d, out + i);
   }
 }
 
@@ -319,9 +303,7 @@ void RreluForwardF32(const float* x, float* noise, float* y, size_t n) {
 void RreluForwardF64(const double* x, double* noise, double* y, size_t n) {
   RreluForwardT(x, noise, y, n);
 }
-void MultiplyF32(const float* a, const float* b, float* out, size_t n) {
-  MultiplyT(a, b, out, n);
-}
+void MultiplyF32(const float* a, const float* b, float* out, size_t n) { MultiplyT(a, b, out, n); }
 void MultiplyF64(const double* a, const double* b, double* out, size_t n) {
   MultiplyT(a, b, out, n);
 }
@@ -376,57 +358,51 @@ void gelu_backward_f64(const double* g, const double* x, double* gi, int64_t n) 
 }  // namespace
 
 template <>
-void pointwise_forward<float>(Pointwise op, const PointwiseParams& params,
-                              const float* x, float* y, int64_t n) {
+void pointwise_forward<float>(Pointwise op, const PointwiseParams& params, const float* x, float* y,
+                              int64_t n) {
   HWY_DYNAMIC_DISPATCH(PointwiseForwardF32)(op, params, x, y, n);
 }
 template <>
-void pointwise_forward<double>(Pointwise op, const PointwiseParams& params,
-                               const double* x, double* y, int64_t n) {
+void pointwise_forward<double>(Pointwise op, const PointwiseParams& params, const double* x,
+                               double* y, int64_t n) {
   if (op == Pointwise::kGeluErf) return gelu_forward_f64(x, y, n);
   HWY_DYNAMIC_DISPATCH(PointwiseForwardF64)(op, params, x, y, n);
 }
 template <>
-void pointwise_backward<float>(Pointwise op, const PointwiseParams& params,
-                               const float* grad_out, const float* saved,
-                               float* grad_in, int64_t n) {
-  HWY_DYNAMIC_DISPATCH(PointwiseBackwardF32)(op, params, grad_out, saved,
-                                             grad_in, n);
+void pointwise_backward<float>(Pointwise op, const PointwiseParams& params, const float* grad_out,
+                               const float* saved, float* grad_in, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(PointwiseBackwardF32)(op, params, grad_out, saved, grad_in, n);
 }
 template <>
-void pointwise_backward<double>(Pointwise op, const PointwiseParams& params,
-                                const double* grad_out, const double* saved,
-                                double* grad_in, int64_t n) {
+void pointwise_backward<double>(Pointwise op, const PointwiseParams& params, const double* grad_out,
+                                const double* saved, double* grad_in, int64_t n) {
   if (op == Pointwise::kGeluErf) return gelu_backward_f64(grad_out, saved, grad_in, n);
-  HWY_DYNAMIC_DISPATCH(PointwiseBackwardF64)(op, params, grad_out, saved,
-                                             grad_in, n);
+  HWY_DYNAMIC_DISPATCH(PointwiseBackwardF64)(op, params, grad_out, saved, grad_in, n);
 }
 
 template <>
-void prelu_forward<float>(const float* x, const float* weight, float* y,
-                          ChannelLayout layout, int64_t begin, int64_t end) {
+void prelu_forward<float>(const float* x, const float* weight, float* y, ChannelLayout layout,
+                          int64_t begin, int64_t end) {
   HWY_DYNAMIC_DISPATCH(PreluForwardF32)(x, weight, y, layout, begin, end);
 }
 template <>
-void prelu_forward<double>(const double* x, const double* weight, double* y,
-                           ChannelLayout layout, int64_t begin, int64_t end) {
+void prelu_forward<double>(const double* x, const double* weight, double* y, ChannelLayout layout,
+                           int64_t begin, int64_t end) {
   HWY_DYNAMIC_DISPATCH(PreluForwardF64)(x, weight, y, layout, begin, end);
 }
 template <>
-void prelu_backward<float>(const float* grad_out, const float* x,
-                           const float* weight, float* grad_in,
-                           double* grad_weight_acc, ChannelLayout layout,
+void prelu_backward<float>(const float* grad_out, const float* x, const float* weight,
+                           float* grad_in, double* grad_weight_acc, ChannelLayout layout,
                            int64_t begin, int64_t end) {
-  HWY_DYNAMIC_DISPATCH(PreluBackwardF32)(grad_out, x, weight, grad_in,
-                                         grad_weight_acc, layout, begin, end);
+  HWY_DYNAMIC_DISPATCH(PreluBackwardF32)
+  (grad_out, x, weight, grad_in, grad_weight_acc, layout, begin, end);
 }
 template <>
-void prelu_backward<double>(const double* grad_out, const double* x,
-                            const double* weight, double* grad_in,
-                            double* grad_weight_acc, ChannelLayout layout,
+void prelu_backward<double>(const double* grad_out, const double* x, const double* weight,
+                            double* grad_in, double* grad_weight_acc, ChannelLayout layout,
                             int64_t begin, int64_t end) {
-  HWY_DYNAMIC_DISPATCH(PreluBackwardF64)(grad_out, x, weight, grad_in,
-                                         grad_weight_acc, layout, begin, end);
+  HWY_DYNAMIC_DISPATCH(PreluBackwardF64)
+  (grad_out, x, weight, grad_in, grad_weight_acc, layout, begin, end);
 }
 
 template <>

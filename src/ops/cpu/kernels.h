@@ -26,27 +26,23 @@ using activations::PointwiseParams;
 
 /// y[i] = f(x[i]) for i in [0, n). x and y may alias.
 template <typename T>
-void pointwise_forward(Pointwise op, const PointwiseParams& params, const T* x,
-                       T* y, int64_t n);
+void pointwise_forward(Pointwise op, const PointwiseParams& params, const T* x, T* y, int64_t n);
 
 /// grad_in[i] = grad_out[i] * f'(.) at saved[i]. See Note [What backward reads].
 template <typename T>
-void pointwise_backward(Pointwise op, const PointwiseParams& params,
-                        const T* grad_out, const T* saved, T* grad_in,
-                        int64_t n);
-
+void pointwise_backward(Pointwise op, const PointwiseParams& params, const T* grad_out,
+                        const T* saved, T* grad_in, int64_t n);
 
 /// PReLU forward on the flat index range [begin, end).
 template <typename T>
-void prelu_forward(const T* x, const T* weight, T* y, ChannelLayout layout,
-                   int64_t begin, int64_t end);
+void prelu_forward(const T* x, const T* weight, T* y, ChannelLayout layout, int64_t begin,
+                   int64_t end);
 
 /// PReLU backward on [begin, end): writes grad_in there and adds this range's
 /// weight-gradient contributions to grad_weight_acc[channels], in one pass.
 template <typename T>
 void prelu_backward(const T* grad_out, const T* x, const T* weight, T* grad_in,
-                    double* grad_weight_acc, ChannelLayout layout,
-                    int64_t begin, int64_t end);
+                    double* grad_weight_acc, ChannelLayout layout, int64_t begin, int64_t end);
 
 /// RReLU training forward: `noise` holds uniform slopes on entry and the
 /// slope actually applied on exit (1 where x > 0), as LibTorch's does.

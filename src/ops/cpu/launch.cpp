@@ -28,9 +28,8 @@ constexpr int64_t kGrainSize = 32768;
 constexpr int64_t kReductionChunk = 1 << 16;
 
 void check_floating(const char* op_name, const at::Tensor& t, const char* arg) {
-  TORCH_CHECK(t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble,
-              "relulab::", op_name, ": expected ", arg,
-              " to be float32 or float64, but got ", t.scalar_type(),
+  TORCH_CHECK(t.scalar_type() == at::kFloat || t.scalar_type() == at::kDouble, "relulab::", op_name,
+              ": expected ", arg, " to be float32 or float64, but got ", t.scalar_type(),
               ". HINT: convert with .to(torch::kFloat32); half and bfloat16 "
               "have CPU kernels only in LibTorch's own ops.");
 }
@@ -44,8 +43,7 @@ at::Tensor dense(const at::Tensor& t) {
 
 }  // namespace
 
-at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op,
-                                 const PointwiseParams& params,
+at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op, const PointwiseParams& params,
                                  const at::Tensor& self) {
   check_floating(op_name, self, "self");
   const at::Tensor x = dense(self);
@@ -54,17 +52,14 @@ at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op,
     const scalar_t* in = x.data_ptr<scalar_t>();
     scalar_t* out = y.data_ptr<scalar_t>();
     at::parallel_for(0, x.numel(), kGrainSize, [&](int64_t begin, int64_t end) {
-      pointwise_forward<scalar_t>(op, params, in + begin, out + begin,
-                                  end - begin);
+      pointwise_forward<scalar_t>(op, params, in + begin, out + begin, end - begin);
     });
   });
   return y;
 }
 
-at::Tensor pointwise_backward_cpu(const char* op_name, Pointwise op,
-                                  const PointwiseParams& params,
-                                  const at::Tensor& grad_output,
-                                  const at::Tensor& saved) {
+at::Tensor pointwise_backward_cpu(const char* op_name, Pointwise op, const PointwiseParams& params,
+                                  const at::Tensor& grad_output, const at::Tensor& saved) {
   check_floating(op_name, saved, "self");
   checks::same_dtype_and_shape(op_name, grad_output, saved, "grad_output", "self");
   at::Tensor s = dense(saved);
@@ -79,8 +74,7 @@ at::Tensor pointwise_backward_cpu(const char* op_name, Pointwise op,
     const scalar_t* sp = s.data_ptr<scalar_t>();
     scalar_t* out = grad_in.data_ptr<scalar_t>();
     at::parallel_for(0, s.numel(), kGrainSize, [&](int64_t begin, int64_t end) {
-      pointwise_backward<scalar_t>(op, params, gp + begin, sp + begin,
-                                   out + begin, end - begin);
+      pointwise_backward<scalar_t>(op, params, gp + begin, sp + begin, out + begin, end - begin);
     });
   });
   return grad_in;
@@ -136,16 +130,15 @@ at::Tensor prelu_cpu(const at::Tensor& self, const at::Tensor& weight) {
   return y;
 }
 
-std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
-    const at::Tensor& grad_output, const at::Tensor& self,
-    const at::Tensor& weight) {
+std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(const at::Tensor& grad_output,
+                                                      const at::Tensor& self,
+                                                      const at::Tensor& weight) {
   const ChannelLayout layout = prelu_layout(self, weight);
   checks::same_dtype_and_shape("prelu_backward", grad_output, self, "grad_output", "self");
   const at::Tensor x = prelu_input(self, layout);
   // grad_output must share x's memory order, element for element.
-  const at::Tensor g = grad_output.strides() == x.strides()
-                           ? grad_output
-                           : at::empty_like(x).copy_(grad_output);
+  const at::Tensor g =
+      grad_output.strides() == x.strides() ? grad_output : at::empty_like(x).copy_(grad_output);
   const at::Tensor w = weight.contiguous();
   at::Tensor grad_in = at::empty_like(x);
   at::Tensor grad_weight = at::empty_like(w);
@@ -159,15 +152,13 @@ std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
     const scalar_t* xp = x.data_ptr<scalar_t>();
     const scalar_t* wp = w.data_ptr<scalar_t>();
     scalar_t* gip = grad_in.data_ptr<scalar_t>();
-    const int64_t chunks_per_task =
-        std::max<int64_t>(1, kGrainSize / kReductionChunk);
+    const int64_t chunks_per_task = std::max<int64_t>(1, kGrainSize / kReductionChunk);
     at::parallel_for(0, chunks, chunks_per_task, [&](int64_t first, int64_t last) {
       for (int64_t chunk = first; chunk < last; ++chunk) {
         const int64_t begin = chunk * kReductionChunk;
         const int64_t end = std::min(n, begin + kReductionChunk);
-        prelu_backward<scalar_t>(gp, xp, wp, gip,
-                                 partials.data() + chunk * layout.channels,
-                                 layout, begin, end);
+        prelu_backward<scalar_t>(gp, xp, wp, gip, partials.data() + chunk * layout.channels, layout,
+                                 begin, end);
       }
     });
     scalar_t* gwp = grad_weight.data_ptr<scalar_t>();

@@ -14,20 +14,17 @@ namespace relulab {
 namespace cpu {
 
 /// `op_name` names the operator in error messages.
-at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op,
-                                 const PointwiseParams& params,
+at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op, const PointwiseParams& params,
                                  const at::Tensor& self);
 
 /// See Note [What backward reads] for `saved`.
-at::Tensor pointwise_backward_cpu(const char* op_name, Pointwise op,
-                                  const PointwiseParams& params,
-                                  const at::Tensor& grad_output,
-                                  const at::Tensor& saved);
+at::Tensor pointwise_backward_cpu(const char* op_name, Pointwise op, const PointwiseParams& params,
+                                  const at::Tensor& grad_output, const at::Tensor& saved);
 
 at::Tensor prelu_cpu(const at::Tensor& self, const at::Tensor& weight);
-std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(
-    const at::Tensor& grad_output, const at::Tensor& self,
-    const at::Tensor& weight);
+std::tuple<at::Tensor, at::Tensor> prelu_backward_cpu(const at::Tensor& grad_output,
+                                                      const at::Tensor& self,
+                                                      const at::Tensor& weight);
 
 /// RReLU in training: random slopes; (output, noise). Eval mode and the
 /// argument checks are device-neutral (kernel_table.h).

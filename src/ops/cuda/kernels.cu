@@ -21,16 +21,41 @@ namespace {
 constexpr int kThreads = 256;
 
 // The arithmetic type of a storage type: float for the 16-bit ones.
-template <typename T> struct OpMath { using type = T; };
-template <> struct OpMath<__half> { using type = float; };
-template <> struct OpMath<__nv_bfloat16> { using type = float; };
+template <typename T>
+struct OpMath {
+  using type = T;
+};
+template <>
+struct OpMath<__half> {
+  using type = float;
+};
+template <>
+struct OpMath<__nv_bfloat16> {
+  using type = float;
+};
 
-template <typename T> __device__ __forceinline__ typename OpMath<T>::type to_op(T v) { return v; }
-template <> __device__ __forceinline__ float to_op(__half v) { return __half2float(v); }
-template <> __device__ __forceinline__ float to_op(__nv_bfloat16 v) { return __bfloat162float(v); }
-template <typename T> __device__ __forceinline__ T from_op(typename OpMath<T>::type v) { return v; }
-template <> __device__ __forceinline__ __half from_op<__half>(float v) { return __float2half(v); }
-template <> __device__ __forceinline__ __nv_bfloat16 from_op<__nv_bfloat16>(float v) {
+template <typename T>
+__device__ __forceinline__ typename OpMath<T>::type to_op(T v) {
+  return v;
+}
+template <>
+__device__ __forceinline__ float to_op(__half v) {
+  return __half2float(v);
+}
+template <>
+__device__ __forceinline__ float to_op(__nv_bfloat16 v) {
+  return __bfloat162float(v);
+}
+template <typename T>
+__device__ __forceinline__ T from_op(typename OpMath<T>::type v) {
+  return v;
+}
+template <>
+__device__ __forceinline__ __half from_op<__half>(float v) {
+  return __float2half(v);
+}
+template <>
+__device__ __forceinline__ __nv_bfloat16 from_op<__nv_bfloat16>(float v) {
   return __float2bfloat16(v);
 }
 
@@ -49,11 +74,13 @@ int grid_for(int64_t work_items) {
     cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
     return std::max(1, sms) * 8;  // a few resident blocks per SM
   }();
-  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(max_blocks, (work_items + kThreads - 1) / kThreads)));
+  return static_cast<int>(
+      std::max<int64_t>(1, std::min<int64_t>(max_blocks, (work_items + kThreads - 1) / kThreads)));
 }
 
 template <typename T, typename Op>
-__global__ void forward_kernel(const T* __restrict__ x, T* __restrict__ y, int64_t n, Op op, bool vectorised) {
+__global__ void forward_kernel(const T* __restrict__ x, T* __restrict__ y, int64_t n, Op op,
+                               bool vectorised) {
   const int64_t stride = int64_t(gridDim.x) * blockDim.x;
   int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (vectorised) {
@@ -65,15 +92,16 @@ __global__ void forward_kernel(const T* __restrict__ x, T* __restrict__ y, int64
       for (int j = 0; j < k; ++j) out.v[j] = from_op<T>(op.forward(to_op(in.v[j])));
       reinterpret_cast<Vec<T>*>(y)[v] = out;
     }
-    for (int64_t t = vectors * k + i; t < n; t += stride) y[t] = from_op<T>(op.forward(to_op(x[t])));
+    for (int64_t t = vectors * k + i; t < n; t += stride)
+      y[t] = from_op<T>(op.forward(to_op(x[t])));
     return;
   }
   for (; i < n; i += stride) y[i] = from_op<T>(op.forward(to_op(x[i])));
 }
 
 template <typename T, typename Op>
-__global__ void backward_kernel(const T* __restrict__ g, const T* __restrict__ s, T* __restrict__ gi,
-                                int64_t n, Op op, bool vectorised) {
+__global__ void backward_kernel(const T* __restrict__ g, const T* __restrict__ s,
+                                T* __restrict__ gi, int64_t n, Op op, bool vectorised) {
   const int64_t stride = int64_t(gridDim.x) * blockDim.x;
   int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
   if (vectorised) {
@@ -84,7 +112,8 @@ __global__ void backward_kernel(const T* __restrict__ g, const T* __restrict__ s
       const Vec<T> sv = reinterpret_cast<const Vec<T>*>(s)[v];
       Vec<T> out;
 #pragma unroll
-      for (int j = 0; j < k; ++j) out.v[j] = from_op<T>(op.backward(to_op(gv.v[j]), to_op(sv.v[j])));
+      for (int j = 0; j < k; ++j)
+        out.v[j] = from_op<T>(op.backward(to_op(gv.v[j]), to_op(sv.v[j])));
       reinterpret_cast<Vec<T>*>(gi)[v] = out;
     }
     for (int64_t t = vectors * k + i; t < n; t += stride) {
@@ -99,15 +128,18 @@ template <typename T, typename Op>
 cudaError_t launch_forward(const Op& op, const T* x, T* y, int64_t n, cudaStream_t stream) {
   if (n == 0) return cudaSuccess;
   const bool vec = aligned16(x) && aligned16(y);
-  forward_kernel<<<grid_for(vec ? n / Vec<T>::kSize + 1 : n), kThreads, 0, stream>>>(x, y, n, op, vec);
+  forward_kernel<<<grid_for(vec ? n / Vec<T>::kSize + 1 : n), kThreads, 0, stream>>>(x, y, n, op,
+                                                                                     vec);
   return cudaGetLastError();
 }
 
 template <typename T, typename Op>
-cudaError_t launch_backward(const Op& op, const T* g, const T* s, T* gi, int64_t n, cudaStream_t stream) {
+cudaError_t launch_backward(const Op& op, const T* g, const T* s, T* gi, int64_t n,
+                            cudaStream_t stream) {
   if (n == 0) return cudaSuccess;
   const bool vec = aligned16(g) && aligned16(s) && aligned16(gi);
-  backward_kernel<<<grid_for(vec ? n / Vec<T>::kSize + 1 : n), kThreads, 0, stream>>>(g, s, gi, n, op, vec);
+  backward_kernel<<<grid_for(vec ? n / Vec<T>::kSize + 1 : n), kThreads, 0, stream>>>(g, s, gi, n,
+                                                                                      op, vec);
   return cudaGetLastError();
 }
 
@@ -120,8 +152,10 @@ cudaError_t with_functor(Pointwise op, const PointwiseParams& p, F&& f) {
     return f(activations::make_functor<math::Kernel<M>, M, activations::Module::num_params>(p));
     RELULAB_ACTIVATIONS(RELULAB_SCALAR_CASE)
 #undef RELULAB_SCALAR_CASE
-    case Pointwise::kGeluErf: return f(math::GeluErf<M>{});
-    case Pointwise::kGeluTanh: return f(math::GeluTanh<M>{});
+    case Pointwise::kGeluErf:
+      return f(math::GeluErf<M>{});
+    case Pointwise::kGeluTanh:
+      return f(math::GeluTanh<M>{});
   }
   return cudaErrorInvalidValue;
 }
@@ -138,8 +172,8 @@ __host__ __device__ inline int64_t channel_elements(ChannelLayout l, int64_t n) 
 }
 
 template <typename T>
-__global__ void prelu_forward_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y,
-                                     ChannelLayout l, int64_t n) {
+__global__ void prelu_forward_kernel(const T* __restrict__ x, const T* __restrict__ w,
+                                     T* __restrict__ y, ChannelLayout l, int64_t n) {
   using M = typename OpMath<T>::type;
   const int64_t per_channel = channel_elements(l, n);
   for (int64_t c = blockIdx.y; c < l.channels; c += gridDim.y) {
@@ -154,8 +188,14 @@ __global__ void prelu_forward_kernel(const T* __restrict__ x, const T* __restric
 
 // The weight gradient sums in double for double tensors (as the CPU path
 // does), in float otherwise.
-template <typename T> struct Accumulate { using type = float; };
-template <> struct Accumulate<double> { using type = double; };
+template <typename T>
+struct Accumulate {
+  using type = float;
+};
+template <>
+struct Accumulate<double> {
+  using type = double;
+};
 
 template <typename T>
 __global__ void prelu_backward_kernel(const T* __restrict__ g, const T* __restrict__ x,
@@ -177,7 +217,8 @@ __global__ void prelu_backward_kernel(const T* __restrict__ g, const T* __restri
     }
     // Block reduction: warp shuffles, then one value per warp in shared memory.
     __shared__ A warp_sums[kThreads / 32];
-    for (int offset = 16; offset > 0; offset /= 2) acc += __shfl_down_sync(0xffffffffu, acc, offset);
+    for (int offset = 16; offset > 0; offset /= 2)
+      acc += __shfl_down_sync(0xffffffffu, acc, offset);
     if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = acc;
     __syncthreads();
     if (threadIdx.x == 0) {
@@ -208,15 +249,15 @@ dim3 prelu_grid(int blocks, ChannelLayout l) {
 
 int prelu_blocks(ChannelLayout l, int64_t n) {
   const int64_t per_channel = n / std::max<int64_t>(1, l.channels);
-  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kPreluBlocksPerChannel,
-                                                                  (per_channel + kThreads - 1) / kThreads)));
+  return static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>(kPreluBlocksPerChannel, (per_channel + kThreads - 1) / kThreads)));
 }
 
 }  // namespace
 
 template <typename T>
-cudaError_t pointwise_forward(Pointwise op, const PointwiseParams& params, const T* x, T* y, int64_t n,
-                              cudaStream_t stream) {
+cudaError_t pointwise_forward(Pointwise op, const PointwiseParams& params, const T* x, T* y,
+                              int64_t n, cudaStream_t stream) {
   return with_functor<typename OpMath<T>::type>(
       op, params, [&](const auto& f) { return launch_forward(f, x, y, n, stream); });
 }
@@ -224,8 +265,9 @@ cudaError_t pointwise_forward(Pointwise op, const PointwiseParams& params, const
 template <typename T>
 cudaError_t pointwise_backward(Pointwise op, const PointwiseParams& params, const T* grad_out,
                                const T* saved, T* grad_in, int64_t n, cudaStream_t stream) {
-  return with_functor<typename OpMath<T>::type>(
-      op, params, [&](const auto& f) { return launch_backward(f, grad_out, saved, grad_in, n, stream); });
+  return with_functor<typename OpMath<T>::type>(op, params, [&](const auto& f) {
+    return launch_backward(f, grad_out, saved, grad_in, n, stream);
+  });
 }
 
 int64_t prelu_workspace_doubles(ChannelLayout layout, int64_t n) {
@@ -242,8 +284,9 @@ cudaError_t prelu_forward(const T* x, const T* weight, T* y, ChannelLayout layou
 }
 
 template <typename T>
-cudaError_t prelu_backward(const T* grad_out, const T* x, const T* weight, T* grad_in, T* grad_weight,
-                           double* workspace, ChannelLayout layout, int64_t n, cudaStream_t stream) {
+cudaError_t prelu_backward(const T* grad_out, const T* x, const T* weight, T* grad_in,
+                           T* grad_weight, double* workspace, ChannelLayout layout, int64_t n,
+                           cudaStream_t stream) {
   if (layout.channels == 0) return cudaSuccess;
   const int blocks = prelu_blocks(layout, n);
   if (n > 0) {
@@ -255,18 +298,20 @@ cudaError_t prelu_backward(const T* grad_out, const T* x, const T* weight, T* gr
     if (status != cudaSuccess) return status;
   }
   const int sum_blocks = static_cast<int>((layout.channels + kThreads - 1) / kThreads);
-  prelu_weight_sum_kernel<<<sum_blocks, kThreads, 0, stream>>>(workspace, grad_weight, layout.channels, blocks);
+  prelu_weight_sum_kernel<<<sum_blocks, kThreads, 0, stream>>>(workspace, grad_weight,
+                                                               layout.channels, blocks);
   return cudaGetLastError();
 }
 
-#define RELULAB_INSTANTIATE(T)                                                                      \
-  template cudaError_t pointwise_forward<T>(Pointwise, const PointwiseParams&, const T*, T*, int64_t, \
-                                            cudaStream_t);                                           \
-  template cudaError_t pointwise_backward<T>(Pointwise, const PointwiseParams&, const T*, const T*,  \
-                                             T*, int64_t, cudaStream_t);                             \
-  template cudaError_t prelu_forward<T>(const T*, const T*, T*, ChannelLayout, int64_t, cudaStream_t); \
-  template cudaError_t prelu_backward<T>(const T*, const T*, const T*, T*, T*, double*, ChannelLayout, \
-                                         int64_t, cudaStream_t);
+#define RELULAB_INSTANTIATE(T)                                                               \
+  template cudaError_t pointwise_forward<T>(Pointwise, const PointwiseParams&, const T*, T*, \
+                                            int64_t, cudaStream_t);                          \
+  template cudaError_t pointwise_backward<T>(Pointwise, const PointwiseParams&, const T*,    \
+                                             const T*, T*, int64_t, cudaStream_t);           \
+  template cudaError_t prelu_forward<T>(const T*, const T*, T*, ChannelLayout, int64_t,      \
+                                        cudaStream_t);                                       \
+  template cudaError_t prelu_backward<T>(const T*, const T*, const T*, T*, T*, double*,      \
+                                         ChannelLayout, int64_t, cudaStream_t);
 RELULAB_INSTANTIATE(float)
 RELULAB_INSTANTIATE(double)
 RELULAB_INSTANTIATE(__half)

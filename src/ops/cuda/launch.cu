@@ -23,15 +23,30 @@ namespace cuda {
 namespace {
 
 // ATen's 16-bit types and CUDA's share their layout.
-template <typename T> struct Native { using type = T; };
-template <> struct Native<c10::Half> { using type = __half; };
-template <> struct Native<c10::BFloat16> { using type = __nv_bfloat16; };
-template <typename T> auto native(T* p) { return reinterpret_cast<typename Native<T>::type*>(p); }
-template <typename T> auto native(const T* p) { return reinterpret_cast<const typename Native<T>::type*>(p); }
+template <typename T>
+struct Native {
+  using type = T;
+};
+template <>
+struct Native<c10::Half> {
+  using type = __half;
+};
+template <>
+struct Native<c10::BFloat16> {
+  using type = __nv_bfloat16;
+};
+template <typename T>
+auto native(T* p) {
+  return reinterpret_cast<typename Native<T>::type*>(p);
+}
+template <typename T>
+auto native(const T* p) {
+  return reinterpret_cast<const typename Native<T>::type*>(p);
+}
 
 void check(cudaError_t status, const char* op_name) {
-  TORCH_CHECK(status == cudaSuccess, "relulab::", op_name, ": CUDA launch failed: ",
-              cudaGetErrorString(status));
+  TORCH_CHECK(status == cudaSuccess, "relulab::", op_name,
+              ": CUDA launch failed: ", cudaGetErrorString(status));
 }
 
 void check_floating(const char* op_name, const at::Tensor& t) {
@@ -55,11 +70,13 @@ struct Launchers {
     const c10::cuda::CUDAGuard guard(self.device());
     const at::Tensor x = dense(self);
     at::Tensor y = at::empty_like(x);
-    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_forward", [&] {
-      check(cuda::pointwise_forward(op, p, native(x.data_ptr<scalar_t>()), native(y.data_ptr<scalar_t>()),
-                                    x.numel(), current_stream()),
-            op_name);
-    });
+    AT_DISPATCH_FLOATING_TYPES_AND2(
+        at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_forward", [&] {
+          check(
+              cuda::pointwise_forward(op, p, native(x.data_ptr<scalar_t>()),
+                                      native(y.data_ptr<scalar_t>()), x.numel(), current_stream()),
+              op_name);
+        });
     return y;
   }
 
@@ -75,12 +92,13 @@ struct Launchers {
       s = s.contiguous();
     }
     at::Tensor gi = at::empty_like(s);
-    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, s.scalar_type(), "relulab_cuda_backward", [&] {
-      check(cuda::pointwise_backward(op, p, native(g.data_ptr<scalar_t>()), native(s.data_ptr<scalar_t>()),
-                                     native(gi.data_ptr<scalar_t>()), s.numel(),
-                                     current_stream()),
-            op_name);
-    });
+    AT_DISPATCH_FLOATING_TYPES_AND2(
+        at::kHalf, at::kBFloat16, s.scalar_type(), "relulab_cuda_backward", [&] {
+          check(cuda::pointwise_backward(
+                    op, p, native(g.data_ptr<scalar_t>()), native(s.data_ptr<scalar_t>()),
+                    native(gi.data_ptr<scalar_t>()), s.numel(), current_stream()),
+                op_name);
+        });
     return gi;
   }
 
@@ -103,16 +121,18 @@ struct Launchers {
     const c10::cuda::CUDAGuard guard(self.device());
     const at::Tensor x = self.contiguous(), w = weight.contiguous();
     at::Tensor y = at::empty_like(x);
-    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_prelu", [&] {
-      check(cuda::prelu_forward(native(x.data_ptr<scalar_t>()), native(w.data_ptr<scalar_t>()),
-                                native(y.data_ptr<scalar_t>()), l, x.numel(), current_stream()),
-            "prelu");
-    });
+    AT_DISPATCH_FLOATING_TYPES_AND2(
+        at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_prelu", [&] {
+          check(cuda::prelu_forward(native(x.data_ptr<scalar_t>()), native(w.data_ptr<scalar_t>()),
+                                    native(y.data_ptr<scalar_t>()), l, x.numel(), current_stream()),
+                "prelu");
+        });
     return y;
   }
 
   static std::tuple<at::Tensor, at::Tensor> prelu_backward(const at::Tensor& grad_output,
-                                                           const at::Tensor& self, const at::Tensor& weight) {
+                                                           const at::Tensor& self,
+                                                           const at::Tensor& weight) {
     const ChannelLayout l = layout_of(self, weight);
     checks::same_dtype_and_shape("prelu_backward", grad_output, self, "grad_output", "self");
     checks::same_device("prelu_backward", self, {{"grad_output", &grad_output}});
@@ -121,13 +141,15 @@ struct Launchers {
     at::Tensor gi = at::empty_like(x), gw = at::empty_like(w);
     at::Tensor workspace =
         at::empty({cuda::prelu_workspace_doubles(l, x.numel())}, x.options().dtype(at::kDouble));
-    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_prelu_backward", [&] {
-      check(cuda::prelu_backward(native(g.data_ptr<scalar_t>()), native(x.data_ptr<scalar_t>()),
-                                 native(w.data_ptr<scalar_t>()), native(gi.data_ptr<scalar_t>()),
-                                 native(gw.data_ptr<scalar_t>()), workspace.data_ptr<double>(), l, x.numel(),
-                                 current_stream()),
-            "prelu_backward");
-    });
+    AT_DISPATCH_FLOATING_TYPES_AND2(
+        at::kHalf, at::kBFloat16, x.scalar_type(), "relulab_cuda_prelu_backward", [&] {
+          check(
+              cuda::prelu_backward(native(g.data_ptr<scalar_t>()), native(x.data_ptr<scalar_t>()),
+                                   native(w.data_ptr<scalar_t>()), native(gi.data_ptr<scalar_t>()),
+                                   native(gw.data_ptr<scalar_t>()), workspace.data_ptr<double>(), l,
+                                   x.numel(), current_stream()),
+              "prelu_backward");
+        });
     return {gi, gw};
   }
 
@@ -144,7 +166,8 @@ struct Launchers {
     return {self.mul(noise), noise};
   }
 
-  static at::Tensor rrelu_training_backward(const at::Tensor& grad_output, const at::Tensor& noise) {
+  static at::Tensor rrelu_training_backward(const at::Tensor& grad_output,
+                                            const at::Tensor& noise) {
     return grad_output.mul(noise);
   }
 };

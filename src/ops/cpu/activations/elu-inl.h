@@ -44,9 +44,8 @@ struct EluOp {
   // branch and the gradient at NaN is NaN.
   template <class D>
   HWY_INLINE hn::Vec<D> Backward(D d, hn::Vec<D> g, hn::Vec<D> x) const {
-    const auto negative =
-        hn::Mul(hn::Mul(g, hn::Set(d, input_scale * alpha * scale)),
-                ExpFull(d, hn::Mul(x, hn::Set(d, input_scale))));
+    const auto negative = hn::Mul(hn::Mul(g, hn::Set(d, input_scale * alpha * scale)),
+                                  ExpFull(d, hn::Mul(x, hn::Set(d, input_scale))));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Mul(g, hn::Set(d, scale)), negative);
   }
 };

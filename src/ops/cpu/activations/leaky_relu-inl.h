@@ -36,13 +36,11 @@ struct LeakyReluOp {
 
   // The slope as a vector, for PReLU's per-channel weights.
   template <class D>
-  static HWY_INLINE hn::Vec<D> ForwardWithSlope(D d, hn::Vec<D> x,
-                                                hn::Vec<D> slope) {
+  static HWY_INLINE hn::Vec<D> ForwardWithSlope(D d, hn::Vec<D> x, hn::Vec<D> slope) {
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::Mul(x, slope));
   }
   template <class D>
-  static HWY_INLINE hn::Vec<D> BackwardWithSlope(D d, hn::Vec<D> g,
-                                                 hn::Vec<D> x,
+  static HWY_INLINE hn::Vec<D> BackwardWithSlope(D d, hn::Vec<D> g, hn::Vec<D> x,
                                                  hn::Vec<D> slope) {
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), g, hn::Mul(g, slope));
   }
