@@ -8,54 +8,32 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/parse.h"
 #include "kernel_bench.h"
 
 namespace relulab {
 namespace cli {
-namespace {
-
-template <typename T>
-std::vector<T> parse_list(const std::string& text) {
-  std::vector<T> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (item.empty()) continue;
-    std::stringstream cell(item);
-    T value;
-    cell >> value;
-    if (!cell || !cell.eof()) throw cxxopts::exceptions::parsing("bad list item '" + item + "'");
-    out.push_back(value);
-  }
-  return out;
-}
-
-}  // namespace
-
 int bench_command(int argc, char** argv) {
   cxxopts::Options options("relulab bench", "Time relulab's kernels against LibTorch's");
-  options.add_options()(
-      "device",
-      "cpu, or cuda (CUDA events; 16M/64M/256M elements, float32 and bfloat16 by default)",
-      cxxopts::value<std::string>()->default_value("cpu"))(
-      "elements", "comma-separated element counts (default: per device)",
-      cxxopts::value<std::string>())("threads",
-                                     "comma-separated intra-op thread counts (CPU; default 1,2)",
-                                     cxxopts::value<std::string>())(
-      "dtypes", "comma-separated: float32, float64, bfloat16, float16 (default: per device)",
-      cxxopts::value<std::string>())(
-      "repetitions", "timed runs per measurement (median, min and spread reported)",
-      cxxopts::value<int>()->default_value("11"))("ops", "comma-separated op names (default: all)",
-                                                  cxxopts::value<std::string>()->default_value(""))(
-      "out",
-      "CSV path, empty for none (default: results/bench/kernels.csv, or "
-      "results/gpu/kernels.csv on cuda)",
-      cxxopts::value<std::string>())("h,help", "show this help");
-  const auto parsed = options.parse(argc, argv);
-  if (parsed.count("help")) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
+  // One option per line reads better than clang-format's wrapping.
+  // clang-format off
+  options.add_options()
+      ("device", "cpu, or cuda (CUDA events; 16M/64M/256M elements, float32 and bfloat16 by default)",
+       cxxopts::value<std::string>()->default_value("cpu"))
+      ("elements", "comma-separated element counts (default: per device)", cxxopts::value<std::string>())
+      ("threads", "comma-separated intra-op thread counts (CPU; default 1,2)", cxxopts::value<std::string>())
+      ("dtypes", "comma-separated: float32, float64, bfloat16, float16 (default: per device)",
+       cxxopts::value<std::string>())
+      ("repetitions", "timed runs per measurement (median, min and spread reported)",
+       cxxopts::value<int>()->default_value("11"))
+      ("ops", "comma-separated op names (default: all)", cxxopts::value<std::string>()->default_value(""))
+      ("out", "CSV path, empty for none (default: results/bench/kernels.csv, or "
+              "results/gpu/kernels.csv on cuda)", cxxopts::value<std::string>())
+      ("h,help", "show this help");
+  // clang-format on
+  const auto parsed_or_help = parse_or_show_help(options, argc, argv);
+  if (!parsed_or_help) return 0;
+  const auto& parsed = *parsed_or_help;
   const std::string device = parsed["device"].as<std::string>();
   if (device != "cpu" && device != "cuda") {
     std::cerr << "relulab bench: --device must be cpu or cuda, got '" << device << "'\n";

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "cli/commands.h"
+#include "cli/parse.h"
 #include "cli/sweep_options.h"
 #include "lab/run/slurm.h"
 
@@ -14,22 +15,21 @@ namespace cli {
 int slurm_command(int argc, char** argv) {
   cxxopts::Options options("relulab slurm", "Submit a sweep as a Slurm job array");
   add_sweep_options(options);
-  options.add_options()("partition", "Slurm partition",
-                        cxxopts::value<std::string>()->default_value(""))(
-      "time", "time limit per array task",
-      cxxopts::value<std::string>()->default_value("01:00:00"))(
-      "cpus-per-task", "CPUs per task (= trials it runs at once)",
-      cxxopts::value<int>()->default_value("1"))("max-parallel", "at most K tasks at once (%K)",
-                                                 cxxopts::value<int>()->default_value("0"))(
-      "array-chunk", "trials per array task", cxxopts::value<int>()->default_value("1"))(
-      "trial-timeout", "passed to each task's relulab sweep (seconds; 0: no limit)",
-      cxxopts::value<double>()->default_value("0"))("dry-run",
-                                                    "print the sbatch script, submit nothing");
-  const auto parsed = options.parse(argc, argv);
-  if (parsed.count("help")) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
+  // One option per line reads better than clang-format's wrapping.
+  // clang-format off
+  options.add_options()
+      ("partition", "Slurm partition", cxxopts::value<std::string>()->default_value(""))
+      ("time", "time limit per array task", cxxopts::value<std::string>()->default_value("01:00:00"))
+      ("cpus-per-task", "CPUs per task (= trials it runs at once)", cxxopts::value<int>()->default_value("1"))
+      ("max-parallel", "at most K tasks at once (%K)", cxxopts::value<int>()->default_value("0"))
+      ("array-chunk", "trials per array task", cxxopts::value<int>()->default_value("1"))
+      ("trial-timeout", "passed to each task's relulab sweep (seconds; 0: no limit)",
+       cxxopts::value<double>()->default_value("0"))
+      ("dry-run", "print the sbatch script, submit nothing");
+  // clang-format on
+  const auto parsed_or_help = parse_or_show_help(options, argc, argv);
+  if (!parsed_or_help) return 0;
+  const auto& parsed = *parsed_or_help;
   auto run = run_options(parsed, argc, argv);
   const auto sweep = load_or_report(run, "slurm");
   if (!sweep) return 2;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli/commands.h"
+#include "cli/parse.h"
 #include "cli/sweep_options.h"
 #include "lab/run/shards.h"
 
@@ -16,26 +17,25 @@ int sweep_command(int argc, char** argv) {
   cxxopts::Options options("relulab sweep",
                            "Run a sweep: train every trial, write CSVs, resume after a crash");
   add_sweep_options(options);
-  options.add_options()("j,jobs", "trials at once (default: one per CPU core)",
-                        cxxopts::value<int>()->default_value("0"))(
-      "force", "discard existing results and start over")("dry-run", "list the trials and stop")(
-      "shard",
-      "run only shard I of N (I/N; default: all trials, or JOB_COMPLETION_INDEX "
-      "of RELULAB_SHARD_COUNT when that is set)",
-      cxxopts::value<std::string>())("shard-from-environment",
-                                     "take the shard from SLURM_ARRAY_TASK_ID/COUNT (relulab "
-                                     "slurm's job script passes this)")(
-      "retry-failed", "rerun trials whose result is 'failed' or 'timeout'")(
-      "trial-timeout",
-      "seconds a trial may run before its worker is stopped and the trial "
-      "recorded as 'timeout' (0: no limit)",
-      cxxopts::value<double>()->default_value("0"))(
-      "only-ids", "run only the trial ids listed in this file", cxxopts::value<std::string>());
-  const auto parsed = options.parse(argc, argv);
-  if (parsed.count("help")) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
+  // One option per line reads better than clang-format's wrapping.
+  // clang-format off
+  options.add_options()
+      ("j,jobs", "trials at once (default: one per CPU core)", cxxopts::value<int>()->default_value("0"))
+      ("force", "discard existing results and start over")
+      ("dry-run", "list the trials and stop")
+      ("shard", "run only shard I of N (I/N; default: all trials, or JOB_COMPLETION_INDEX "
+                "of RELULAB_SHARD_COUNT when that is set)", cxxopts::value<std::string>())
+      ("shard-from-environment", "take the shard from SLURM_ARRAY_TASK_ID/COUNT (relulab "
+                                 "slurm's job script passes this)")
+      ("retry-failed", "rerun trials whose result is 'failed' or 'timeout'")
+      ("trial-timeout", "seconds a trial may run before its worker is stopped and the trial "
+                        "recorded as 'timeout' (0: no limit)",
+       cxxopts::value<double>()->default_value("0"))
+      ("only-ids", "run only the trial ids listed in this file", cxxopts::value<std::string>());
+  // clang-format on
+  const auto parsed_or_help = parse_or_show_help(options, argc, argv);
+  if (!parsed_or_help) return 0;
+  const auto& parsed = *parsed_or_help;
   auto run = run_options(parsed, argc, argv);
   const auto sweep = load_or_report(run, "sweep");
   if (!sweep) return 2;

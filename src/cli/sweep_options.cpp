@@ -11,11 +11,15 @@ namespace relulab {
 namespace cli {
 
 void add_sweep_options(cxxopts::Options& options) {
-  options.add_options()("file", "the sweep file", cxxopts::value<std::string>())(
-      "set", "override a key for every trial: --set train.epochs=1 (repeatable)",
-      cxxopts::value<std::vector<std::string>>())(
-      "out", "results folder (default: results/<sweep name>)",
-      cxxopts::value<std::string>()->default_value(""))("h,help", "show this help");
+  // One option per line reads better than clang-format's wrapping.
+  // clang-format off
+  options.add_options()
+      ("file", "the sweep file", cxxopts::value<std::string>())
+      ("set", "override a key for every trial: --set train.epochs=1 (repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("out", "results folder (default: results/<sweep name>)", cxxopts::value<std::string>()->default_value(""))
+      ("h,help", "show this help");
+  // clang-format on
   options.parse_positional({"file"});
   options.positional_help("FILE.yaml");
 }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/parse.h"
 #include "cli/sweep_options.h"
 
 namespace relulab {
@@ -11,11 +12,9 @@ namespace cli {
 int validate_command(int argc, char** argv) {
   cxxopts::Options options("relulab validate", "Check a sweep file and list its trials");
   add_sweep_options(options);
-  const auto parsed = options.parse(argc, argv);
-  if (parsed.count("help")) {
-    std::cout << options.help() << "\n";
-    return 0;
-  }
+  const auto parsed_or_help = parse_or_show_help(options, argc, argv);
+  if (!parsed_or_help) return 0;
+  const auto& parsed = *parsed_or_help;
   const auto run = run_options(parsed, argc, argv);
   const auto sweep = load_or_report(run, "validate");
   if (!sweep) return 2;
