@@ -14,7 +14,7 @@ namespace cli {
 
 /// Parses argv; for --help prints the command's help and returns nullopt.
 inline std::optional<cxxopts::ParseResult> parse_or_show_help(cxxopts::Options& options, int argc,
-                                                               char** argv) {
+                                                              char** argv) {
   auto parsed = options.parse(argc, argv);
   if (parsed.count("help")) {
     std::cout << options.help() << "\n";

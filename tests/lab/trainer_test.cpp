@@ -13,9 +13,12 @@ namespace relulab {
 namespace lab {
 namespace {
 
-TrialConfig spirals_trial() {
+// A problem a small MLP learns in a few epochs (3 classes, 4 inputs).
+TrialConfig small_trial() {
   TrialConfig c;
-  c.data.dataset = DatasetKind::kSpirals;
+  c.data.dataset = DatasetKind::kTeacher;
+  c.data.classes = 3;
+  c.data.input_dim = 4;
   c.data.samples = 300;
   c.data.test_samples = 100;
   c.data.probe_size = 100;
@@ -30,7 +33,7 @@ TrialConfig spirals_trial() {
 }
 
 TEST(TrainerTest, RecordsEveryEpochAndLayer) {
-  const auto config = spirals_trial();
+  const auto config = small_trial();
   const auto data = load_dataset(config.data);
   std::vector<int64_t> seen;
   const auto r = run_trial(config, data, [&](int64_t e) { seen.push_back(e); });
@@ -45,6 +48,13 @@ TEST(TrainerTest, RecordsEveryEpochAndLayer) {
   EXPECT_FALSE(std::isnan(r.layers[2].dead_fraction_epoch));
   EXPECT_GT(r.layers[2].grad_norm, 0);
   EXPECT_EQ(r.epochs_to_target, 0);  // 10% accuracy: reached at initialisation
+  // Validation: 100 examples (min(data.validation, test_samples)), every epoch.
+  EXPECT_EQ(data.val_x.size(0), 100);
+  for (const auto& e : r.epochs) EXPECT_FALSE(std::isnan(e.val_accuracy));
+  EXPECT_GE(r.best_val_epoch, 0);
+  EXPECT_EQ(r.best_val_accuracy, r.epochs[r.best_val_epoch].val_accuracy);
+  EXPECT_EQ(r.test_accuracy_at_best_val, r.epochs[r.best_val_epoch].test_accuracy);
+  EXPECT_EQ(r.final_val_accuracy, r.epochs.back().val_accuracy);
   EXPECT_GT(r.seconds_per_epoch, 0);
   EXPECT_NEAR(r.loss_auc,
               (r.epochs[1].train_loss + r.epochs[2].train_loss + r.epochs[3].train_loss) / 3,
@@ -52,7 +62,7 @@ TEST(TrainerTest, RecordsEveryEpochAndLayer) {
 }
 
 TEST(TrainerTest, SameConfigAndSeedGiveBitIdenticalMetrics) {
-  auto config = spirals_trial();
+  auto config = small_trial();
   config.activation.name = "rrelu";  // random slopes in training: seeded too
   const auto data = load_dataset(config.data);
   const auto a = run_trial(config, data);
@@ -71,7 +81,7 @@ TEST(TrainerTest, SameConfigAndSeedGiveBitIdenticalMetrics) {
 }
 
 TEST(TrainerTest, NonFiniteLossEndsTheTrialAsDiverged) {
-  auto config = spirals_trial();
+  auto config = small_trial();
   config.train.lr = 1e30;
   const auto r = run_trial(config, load_dataset(config.data));
   EXPECT_EQ(r.status, "diverged");
@@ -82,8 +92,65 @@ TEST(TrainerTest, NonFiniteLossEndsTheTrialAsDiverged) {
   EXPECT_EQ(r.epochs.size(), 1u);  // only epoch 0 completed
 }
 
+TEST(TrainerTest, DivergedTrialsHaveNoFinalMetrics) {
+  auto config = small_trial();
+  config.train.lr = 1e30;
+  const auto r = run_trial(config, load_dataset(config.data));
+  ASSERT_EQ(r.status, "diverged");
+  // Never epoch 0's values standing in for a trained network.
+  EXPECT_TRUE(std::isnan(r.final_test_accuracy));
+  EXPECT_TRUE(std::isnan(r.final_val_accuracy));
+  EXPECT_TRUE(std::isnan(r.final_train_loss));
+  EXPECT_TRUE(std::isnan(r.best_test_accuracy));
+  EXPECT_TRUE(std::isnan(r.dead_fraction_end));
+  EXPECT_TRUE(std::isnan(r.loss_auc));
+  EXPECT_FALSE(std::isnan(r.dead_fraction_init));  // measured at initialisation: kept
+}
+
+// lr 10 with momentum 0.9: the loss grows ~1000-fold in epoch 1 but stays finite.
+TEST(TrainerTest, AFiniteBlowUpIsExplodedNotOk) {
+  auto config = small_trial();
+  config.train.lr = 10;
+  const auto r = run_trial(config, load_dataset(config.data));
+  EXPECT_EQ(r.status, "exploded") << r.message;
+  EXPECT_NE(r.message.find("x the initial loss"), std::string::npos) << r.message;
+  EXPECT_TRUE(std::isnan(r.final_test_accuracy));
+  EXPECT_TRUE(std::isfinite(r.epochs.back().train_loss));
+  EXPECT_GT(r.epochs.back().train_loss, 10 * r.epochs.front().train_loss);
+}
+
+// A 3-arm spiral barely moves at lr 1e-6: validation accuracy stays at chance.
+TEST(TrainerTest, ChanceAccuracyAfterTrainingIsCollapsed) {
+  auto config = small_trial();
+  config.data.dataset = DatasetKind::kSpirals;
+  config.data.test_samples = 1000;
+  config.train.lr = 1e-6;
+  const auto r = run_trial(config, load_dataset(config.data));
+  EXPECT_EQ(r.status, "collapsed") << r.message;
+  EXPECT_LE(r.final_val_accuracy, 1.0 / 3 + 0.05);
+  EXPECT_FALSE(std::isnan(r.final_test_accuracy));  // trained: its metrics are kept
+}
+
+TEST(TrainerTest, StepsAreLoggedEveryKStepsWithValidationEvaluations) {
+  auto config = small_trial();
+  config.stats.log_every_steps = 2;
+  config.stats.evals_per_epoch = 2;
+  const auto r = run_trial(config, load_dataset(config.data));
+  ASSERT_EQ(r.status, "ok") << r.message;
+  // 300 examples / 32 = 10 steps per epoch, 3 epochs.
+  int64_t evaluations = 0;
+  for (const auto& s : r.steps) {
+    EXPECT_TRUE(s.step % 2 == 0 || !std::isnan(s.val_accuracy)) << s.step;
+    EXPECT_EQ(s.epoch, (s.step - 1) / 10 + 1);
+    EXPECT_EQ(s.examples, s.step * 32 - (s.step / 10) * 20);  // last batch of an epoch: 12
+    evaluations += !std::isnan(s.val_accuracy);
+  }
+  EXPECT_EQ(r.steps.back().step, 30);
+  EXPECT_EQ(evaluations, 3 * 2);  // steps 5 and 10 of each epoch
+}
+
 TEST(TrainerTest, ErrorsEndTheTrialAsFailed) {
-  auto config = spirals_trial();
+  auto config = small_trial();
   config.train.device = Device::kCuda;  // no CUDA in this LibTorch build
   if (torch::cuda::is_available()) GTEST_SKIP() << "CUDA present";
   const auto r = run_trial(config, load_dataset(config.data));

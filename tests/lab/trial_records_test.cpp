@@ -84,9 +84,10 @@ TEST(TrialRecordsTest, SchemasAreFixed) {
                         "samples_per_second", "git_commit", "libtorch_version"}) {
     EXPECT_NE(std::find(cols.begin(), cols.end(), c), cols.end()) << c;
   }
-  EXPECT_EQ(epoch_columns(), (std::vector<std::string>{
-                                 "trial_id", "epoch", "train_loss", "train_accuracy", "test_loss",
-                                 "test_accuracy", "lr", "seconds", "online_stats_seconds"}));
+  EXPECT_EQ(epoch_columns(),
+            (std::vector<std::string>{"trial_id", "epoch", "train_loss", "train_accuracy",
+                                      "test_loss", "test_accuracy", "val_loss", "val_accuracy",
+                                      "lr", "seconds", "online_stats_seconds"}));
   EXPECT_EQ(layer_columns().size(), 15u);
 }
 

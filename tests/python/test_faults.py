@@ -21,7 +21,7 @@ SHIM = os.environ.get("RELULAB_FAIL_IO")
 SWEEP = """name: faults
 seeds: [0, 1]
 base:
-  data: {dataset: spirals, samples: 200, test_samples: 50, probe_size: 50}
+  data: {dataset: teacher, classes: 3, input_dim: 4, samples: 200, test_samples: 50, probe_size: 50}
   model: {hidden: [8]}
   train: {epochs: 2, batch_size: 32, lr: 0.05}
 parameters:

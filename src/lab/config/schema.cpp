@@ -185,14 +185,29 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // or data.samples: 1e12 is refused with a message instead of hanging or
 // exhausting memory. Generous for real work; seeds stay within int32.
 const std::map<std::string, double>& integer_maxima() {
-  static const std::map<std::string, double> maxima = {
-      {"seed", 2147483647},       {"data.seed", 2147483647},   {"data.train_subset", 1e8},
-      {"data.test_subset", 1e8},  {"data.probe_size", 1e6},    {"data.samples", 1e8},
-      {"data.test_samples", 1e8}, {"data.input_dim", 1e6},     {"data.classes", 1e5},
-      {"data.arms", 1e4},         {"data.teacher_width", 1e6}, {"data.teacher_depth", 1000},
-      {"model.hidden", 1e6},      {"model.depth", 1000},       {"model.width", 1e6},
-      {"model.channels", 1e5},    {"train.epochs", 1e6},       {"train.batch_size", 1e7},
-      {"train.step_size", 1e6},   {"train.threads", 256}};
+  static const std::map<std::string, double> maxima = {{"seed", 2147483647},
+                                                       {"data.seed", 2147483647},
+                                                       {"data.train_subset", 1e8},
+                                                       {"data.test_subset", 1e8},
+                                                       {"data.validation", 1e8},
+                                                       {"stats.log_every_steps", 1e9},
+                                                       {"stats.evals_per_epoch", 1e4},
+                                                       {"data.probe_size", 1e6},
+                                                       {"data.samples", 1e8},
+                                                       {"data.test_samples", 1e8},
+                                                       {"data.input_dim", 1e6},
+                                                       {"data.classes", 1e5},
+                                                       {"data.arms", 1e4},
+                                                       {"data.teacher_width", 1e6},
+                                                       {"data.teacher_depth", 1000},
+                                                       {"model.hidden", 1e6},
+                                                       {"model.depth", 1000},
+                                                       {"model.width", 1e6},
+                                                       {"model.channels", 1e5},
+                                                       {"train.epochs", 1e6},
+                                                       {"train.batch_size", 1e7},
+                                                       {"train.step_size", 1e6},
+                                                       {"train.threads", 256}};
   return maxima;
 }
 
@@ -227,6 +242,12 @@ std::vector<KeySpec> build_schema() {
       int_key(
           "data.test_subset", [](auto& c) -> auto& { return c.data.test_subset; }, 0,
           "Use this many test examples; 0: all."),
+      int_key(
+          "data.validation", [](auto& c) -> auto& { return c.data.validation; }, 0,
+          "Validation examples, for choosing learning rates and epochs (never the test set). "
+          "fashion-mnist: held out from the 60000 training images before any train_subset "
+          "(disjoint from it, fixed by data.seed); spirals and teacher: drawn like the test set, "
+          "min(validation, test_samples) of them; 0: none."),
       int_key(
           "data.probe_size", [](auto& c) -> auto& { return c.data.probe_size; }, 1,
           "Size of the fixed probe set (training examples, or fresh Gaussian inputs) on "
@@ -325,6 +346,13 @@ std::vector<KeySpec> build_schema() {
       bool_key(
           "stats.online_dead", [](auto& c) -> auto& { return c.stats.online_dead; },
           "Track dead_fraction_epoch during training (one reduction per layer per step)."),
+      int_key(
+          "stats.log_every_steps", [](auto& c) -> auto& { return c.stats.log_every_steps; }, 0,
+          "steps.csv: record the mean training loss of every K optimizer steps; 0: no step rows."),
+      int_key(
+          "stats.evals_per_epoch", [](auto& c) -> auto& { return c.stats.evals_per_epoch; }, 0,
+          "steps.csv: evaluate validation accuracy this many times per epoch (at equal step "
+          "intervals, the epoch's end included); 0: only at epoch ends (epochs.csv)."),
   });
 }
 

@@ -15,10 +15,11 @@ namespace lab {
 struct DataConfig {
   DatasetKind dataset = DatasetKind::kFashionMnist;
   std::string path = "/usr/share/datasets/fashion-mnist";
-  int64_t train_subset = 0;   // 0: all training examples
-  int64_t test_subset = 0;    // 0: all test examples
-  int64_t probe_size = 1000;  // examples the unit statistics are computed on
-  int64_t samples = 4000;     // synthetic datasets: training examples
+  int64_t train_subset = 0;    // 0: all training examples
+  int64_t test_subset = 0;     // 0: all test examples
+  int64_t validation = 10000;  // held out from training for model selection
+  int64_t probe_size = 1000;   // examples the unit statistics are computed on
+  int64_t samples = 4000;      // synthetic datasets: training examples
   int64_t test_samples = 1000;
   int64_t input_dim = 20;  // teacher, gaussian
   int64_t classes = 10;    // teacher
@@ -68,7 +69,9 @@ struct TargetConfig {
 };
 
 struct StatsConfig {
-  bool online_dead = true;  // track dead_fraction_epoch during training
+  bool online_dead = true;       // track dead_fraction_epoch during training
+  int64_t log_every_steps = 50;  // steps.csv: training loss every K steps (0: off)
+  int64_t evals_per_epoch = 4;   // steps.csv: validation accuracy this often per epoch (0: off)
 };
 
 struct TrialConfig {

@@ -54,6 +54,19 @@ Dataset fashion_mnist(const DataConfig& c) {
   // subsets of a sweep share it.
   d.probe_x = d.train_x.index_select(
       0, first_of_permutation(d.train_x.size(0), c.probe_size, data_generator(c, 1)));
+  // Validation first, from its own stream: the same images whatever
+  // train_subset is, and never among the training examples.
+  if (c.validation > 0) {
+    const int64_t n = d.train_x.size(0);
+    const auto order = torch::randperm(n, data_generator(c, 8), torch::kLong);
+    const int64_t held_out = std::min(c.validation, n - 1);
+    const auto val = order.slice(0, 0, held_out);
+    const auto rest = std::get<0>(order.slice(0, held_out).sort());  // training keeps file order
+    d.val_x = d.train_x.index_select(0, val);
+    d.val_y = d.train_y.index_select(0, val);
+    d.train_x = d.train_x.index_select(0, rest);
+    d.train_y = d.train_y.index_select(0, rest);
+  }
   if (c.train_subset > 0) {
     const auto idx = first_of_permutation(d.train_x.size(0), c.train_subset, data_generator(c, 2));
     d.train_x = d.train_x.index_select(0, idx);
@@ -84,6 +97,8 @@ Dataset spirals(const DataConfig& c) {
   d.input_shape = {2};
   std::tie(d.train_x, d.train_y) = spiral_points(c, c.samples, data_generator(c, 4));
   std::tie(d.test_x, d.test_y) = spiral_points(c, c.test_samples, data_generator(c, 5));
+  std::tie(d.val_x, d.val_y) =
+      spiral_points(c, std::min(c.validation, c.test_samples), data_generator(c, 9));
   d.probe_x = d.train_x.slice(0, 0, std::min(c.samples, c.probe_size));
   return d;
 }
@@ -110,6 +125,9 @@ Dataset teacher(const DataConfig& c) {
   d.test_x = torch::randn({c.test_samples, c.input_dim}, gen);
   d.train_y = label(d.train_x);
   d.test_y = label(d.test_x);
+  d.val_x =
+      torch::randn({std::min(c.validation, c.test_samples), c.input_dim}, data_generator(c, 10));
+  d.val_y = label(d.val_x);
   d.probe_x = d.train_x.slice(0, 0, std::min(c.samples, c.probe_size));
   return d;
 }
@@ -125,6 +143,8 @@ Dataset gaussian(const DataConfig& c) {
   d.train_y = torch::empty({0}, torch::kLong);
   d.test_x = d.train_x;
   d.test_y = d.train_y;
+  d.val_x = d.train_x;
+  d.val_y = d.train_y;
   return d;
 }
 

@@ -13,6 +13,8 @@ namespace lab {
 struct Dataset {
   at::Tensor train_x, train_y;  // float32 inputs (N, ...), int64 labels (N)
   at::Tensor test_x, test_y;
+  /// Held out for model selection (data.validation); may be empty.
+  at::Tensor val_x, val_y;
   /// Fixed inputs the unit statistics are computed on: training examples
   /// (or fresh Gaussian inputs for the gaussian dataset), the same for every
   /// trial that shares the data configuration.

@@ -52,16 +52,34 @@ const std::vector<Column<TrialRow>>& trial_table() {
         {"activation_name", "string", "the activation's name alone",
          [](const TrialRow& r) { return r.trial.config.activation.name; }},
         {"status", "string",
-         "`ok`; `diverged` (a non-finite training loss ended the trial); `failed` (an error; see "
-         "`message`); `timeout` (ran past `--trial-timeout`)",
+         "`ok`; `diverged` (a non-finite loss at any step or non-finite parameters after an "
+         "epoch); `exploded` (an epoch's mean training loss above 10x the loss at "
+         "initialisation); `collapsed` (trained, but final validation accuracy within 0.05 of "
+         "chance); `failed` (an error; see `message`); `timeout` (ran past `--trial-timeout`). "
+         "Only `ok` trials enter averages",
          [](const TrialRow& r) { return r.result.status; }},
-        {"message", "string", "why a trial diverged, failed or timed out",
+        {"message", "string", "why a trial is not `ok`",
          [](const TrialRow& r) { return r.result.message; }},
-        {"final_test_accuracy", "number", "test accuracy after the last completed epoch",
+        {"final_val_accuracy", "number",
+         "validation accuracy after the last epoch; empty unless `ok` or `collapsed`",
+         [](const TrialRow& r) { return csv_number(r.result.final_val_accuracy); }},
+        {"best_val_accuracy", "number",
+         "highest validation accuracy over epochs 0..E: the accuracy model selection uses",
+         [](const TrialRow& r) { return csv_number(r.result.best_val_accuracy); }},
+        {"best_val_epoch", "integer", "the epoch of `best_val_accuracy` (the first if tied)",
+         [](const TrialRow& r) { return integer_or_empty(r.result.best_val_epoch); }},
+        {"test_accuracy_at_best_val", "number",
+         "test accuracy at `best_val_epoch`: the test accuracy to report for this trial",
+         [](const TrialRow& r) { return csv_number(r.result.test_accuracy_at_best_val); }},
+        {"final_test_accuracy", "number",
+         "test accuracy after the last epoch; empty unless `ok` or `collapsed`",
          [](const TrialRow& r) { return csv_number(r.result.final_test_accuracy); }},
-        {"best_test_accuracy", "number", "highest test accuracy over epochs 0..E",
+        {"best_test_accuracy", "number",
+         "highest test accuracy over epochs 0..E (optimistic: chosen on the test set; use "
+         "`test_accuracy_at_best_val`)",
          [](const TrialRow& r) { return csv_number(r.result.best_test_accuracy); }},
-        {"final_train_loss", "number", "mean training loss of the last completed epoch",
+        {"final_train_loss", "number",
+         "mean training loss of the last epoch; empty unless `ok` or `collapsed`",
          [](const TrialRow& r) { return csv_number(r.result.final_train_loss); }},
         {"epochs_to_target", "integer",
          "first epoch whose test accuracy >= `targets.test_accuracy`; empty if never reached or "
@@ -126,14 +144,42 @@ const std::vector<Column<EpochRow>>& epoch_table() {
        [](R r) { return csv_number(r.epoch.test_loss); }},
       {"test_accuracy", "number", "on the test set after the epoch",
        [](R r) { return csv_number(r.epoch.test_accuracy); }},
+      {"val_loss", "number",
+       "on the validation split after the epoch (empty without one: data.validation 0)",
+       [](R r) { return csv_number(r.epoch.val_loss); }},
+      {"val_accuracy", "number", "on the validation split after the epoch",
+       [](R r) { return csv_number(r.epoch.val_accuracy); }},
       {"lr", "number", "the epoch's learning rate (empty at epoch 0)",
        [](R r) { return csv_number(r.epoch.lr); }},
-      {"seconds", "number", "the epoch's training steps (0 at epoch 0)",
+      {"seconds", "number",
+       "the epoch's training steps (0 at epoch 0), without the validation evaluations of "
+       "steps.csv",
        [](R r) { return csv_number(r.epoch.seconds); }},
       {"online_stats_seconds", "number",
        "the part of `seconds` spent on the online statistics (dead-unit tracking and gradient "
        "norms), timed around them",
        [](R r) { return csv_number(r.epoch.online_stats_seconds); }},
+  };
+  return table;
+}
+
+const std::vector<Column<StepRow>>& step_table() {
+  using R = const StepRow&;
+  static const std::vector<Column<StepRow>> table = {
+      {"trial_id", "string", "the trial (trials.csv)", [](R r) { return r.trial.id; }},
+      {"step", "integer", "optimizer steps so far (1-based)",
+       [](R r) { return integer(r.step.step); }},
+      {"epoch", "integer", "the epoch the step belongs to",
+       [](R r) { return integer(r.step.epoch); }},
+      {"examples", "integer", "training examples seen so far",
+       [](R r) { return integer(r.step.examples); }},
+      {"train_loss", "number",
+       "mean minibatch training loss of the steps since the previous row (as trained)",
+       [](R r) { return csv_number(r.step.train_loss); }},
+      {"val_accuracy", "number",
+       "validation accuracy at this step (stats.evals_per_epoch times per epoch, the epoch's "
+       "last step included); empty on rows that only log the loss",
+       [](R r) { return csv_number(r.step.val_accuracy); }},
   };
   return table;
 }
@@ -220,6 +266,7 @@ std::string columns_markdown() {
   std::ostringstream out;
   append_markdown(out, "trials.csv", trial_table());
   append_markdown(out, "epochs.csv", epoch_table());
+  append_markdown(out, "steps.csv", step_table());
   append_markdown(out, "layers.csv", layer_table());
   return out.str();
 }

@@ -36,6 +36,10 @@ struct EpochRow {
   const Trial& trial;
   const EpochRecord& epoch;
 };
+struct StepRow {
+  const Trial& trial;
+  const StepRecord& step;
+};
 struct LayerRow {
   const Trial& trial;
   const LayerRecord& layer;
@@ -45,6 +49,9 @@ struct LayerRow {
 const std::vector<Column<TrialRow>>& trial_table();
 /// epochs.csv: one row per trial and epoch.
 const std::vector<Column<EpochRow>>& epoch_table();
+/// steps.csv: one row per trial every stats.log_every_steps steps and at each
+/// validation evaluation within an epoch.
+const std::vector<Column<StepRow>>& step_table();
 /// layers.csv: one row per trial, epoch and hidden layer.
 const std::vector<Column<LayerRow>>& layer_table();
 

@@ -24,7 +24,14 @@ namespace lab {
 namespace fs = std::filesystem;
 namespace {
 
-const char* kFiles[] = {"trial.csv", "epochs.csv", "layers.csv"};
+// A record's files, in order; the merged CSV of each is kMerged[f].
+constexpr int kFileCount = 4;
+const char* kFiles[kFileCount] = {"trial.csv", "epochs.csv", "layers.csv", "steps.csv"};
+const char* kMerged[kFileCount] = {"trials.csv", "epochs.csv", "layers.csv", "steps.csv"};
+
+std::vector<std::vector<std::string>> all_headers() {
+  return {trial_columns(), epoch_columns(), layer_columns(), column_names(step_table())};
+}
 
 fs::path record_dir(const std::string& dir, const Trial& trial) {
   return fs::path(dir) / "trials" / trial.id;
@@ -47,6 +54,8 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
   std::string layers_csv = csv_line(layer_columns());
   for (const auto& l : r.layers)
     layers_csv += csv_line(row_values(layer_table(), LayerRow{trial, l}));
+  std::string steps_csv = csv_line(column_names(step_table()));
+  for (const auto& s : r.steps) steps_csv += csv_line(row_values(step_table(), StepRow{trial, s}));
 
   const fs::path final_dir = record_dir(dir, trial);
   const fs::path tmp_dir = fs::path(dir) / "trials" / (".tmp-" + trial.id + "-" + unique_suffix());
@@ -55,6 +64,7 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
   write_file_atomically((tmp_dir / "trial.csv").string(), trial_csv);
   write_file_atomically((tmp_dir / "epochs.csv").string(), epochs_csv);
   write_file_atomically((tmp_dir / "layers.csv").string(), layers_csv);
+  write_file_atomically((tmp_dir / "steps.csv").string(), steps_csv);
 
   // Note [Records are never downgraded]
   // A failure (is_error_status: an error, a killed worker, a timeout) is recorded only where no
@@ -121,12 +131,12 @@ std::string trial_record_status(const std::string& dir, const Trial& trial) {
 
 std::vector<std::string> quarantine_corrupt_records(const std::string& dir, const Sweep& sweep,
                                                     const std::vector<int64_t>* selected) {
-  const std::vector<std::string> headers[3] = {trial_columns(), epoch_columns(), layer_columns()};
+  const auto headers = all_headers();
   std::vector<std::string> moved;
   const auto check = [&](const Trial& trial) {
     if (!has_trial_record(dir, trial)) return;
     try {
-      for (int f = 0; f < 3; ++f) {
+      for (int f = 0; f < kFileCount; ++f) {
         const auto path = (record_dir(dir, trial) / kFiles[f]).string();
         const auto rows = read_csv(path);
         if (rows.empty() || rows[0] != headers[f]) {
@@ -185,9 +195,9 @@ MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep, cons
                                 const std::vector<int64_t>* only) {
   MergeReport report;
   std::set<std::string> ids;
-  std::string merged[3] = {csv_line(trial_columns()), csv_line(epoch_columns()),
-                           csv_line(layer_columns())};
-  const std::vector<std::string> headers[3] = {trial_columns(), epoch_columns(), layer_columns()};
+  const auto headers = all_headers();
+  std::vector<std::string> merged;
+  for (const auto& h : headers) merged.push_back(csv_line(h));
   std::vector<const Trial*> selected;
   for (const auto& trial : sweep.trials) ids.insert(trial.id);
   if (only) {
@@ -202,7 +212,7 @@ MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep, cons
       continue;
     }
     ++report.present;
-    for (int f = 0; f < 3; ++f) {
+    for (int f = 0; f < kFileCount; ++f) {
       const auto path = (record_dir(dir, trial) / kFiles[f]).string();
       const auto rows = read_csv(path);
       if (rows.empty() || rows[0] != headers[f]) {
@@ -225,9 +235,9 @@ MergeReport merge_trial_records(const std::string& dir, const Sweep& sweep, cons
   }
   const fs::path target = out.empty() ? fs::path(dir) : fs::path(out);
   fs::create_directories(target);
-  write_file_atomically((target / "trials.csv").string(), merged[0]);
-  write_file_atomically((target / "epochs.csv").string(), merged[1]);
-  write_file_atomically((target / "layers.csv").string(), merged[2]);
+  for (int f = 0; f < kFileCount; ++f) {
+    write_file_atomically((target / kMerged[f]).string(), merged[f]);
+  }
   return report;
 }
 

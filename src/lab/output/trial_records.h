@@ -1,12 +1,12 @@
-// Crash-safe results: each finished trial is one folder of three small CSVs,
+// Crash-safe results: each finished trial is one folder of four small CSVs,
 // written under a temporary name and renamed into place; the sweep's
-// trials.csv, epochs.csv and layers.csv are rebuilt from those folders (and
+// trials.csv, epochs.csv, layers.csv and steps.csv are rebuilt from those folders (and
 // replaced atomically) after every trial. Whenever the process dies, every
 // file is either complete or absent, and a rerun finds exactly the trials
 // that finished.
 //
-//   DIR/trials/<trial id>/{trial,epochs,layers}.csv
-//   DIR/{trials,epochs,layers}.csv      all current trials, in sweep order
+//   DIR/trials/<trial id>/{trial,epochs,layers,steps}.csv
+//   DIR/{trials,epochs,layers,steps}.csv      all current trials, in sweep order
 #pragma once
 
 #include <string>

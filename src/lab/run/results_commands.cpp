@@ -43,7 +43,7 @@ int merge_command(const std::string& dir) {
   const auto report = merge_trial_records(dir, sweep);
   std::cout << dir << ": " << report.present << " of " << sweep.trials.size()
             << " trials merged into "
-            << "trials.csv, epochs.csv, layers.csv; " << report.missing << " missing, "
+            << "trials.csv, epochs.csv, layers.csv, steps.csv; " << report.missing << " missing, "
             << report.errors << " failed, " << (report.failed - report.errors) << " diverged";
   if (report.stale) std::cout << "; " << report.stale << " stale record(s) left out";
   std::cout << "\n";

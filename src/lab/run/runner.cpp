@@ -56,6 +56,22 @@ void install_signal_handlers() {
   signal(SIGPIPE, SIG_IGN);
 }
 
+// The first few errors (failed, timeout) with their messages: what went wrong
+// belongs on the terminal too, not only in trials.csv.
+void log_errors(const std::vector<CsvRow>& rows) {
+  if (rows.empty()) return;
+  const auto column = [&](const char* name) {
+    return std::find(rows[0].begin(), rows[0].end(), name) - rows[0].begin();
+  };
+  const auto id = column("trial_id"), status = column("status"), message = column("message");
+  int shown = 0;
+  for (size_t i = 1; i < rows.size() && shown < 5; ++i) {
+    if (!is_error_status(rows[i][status])) continue;
+    log::warn("trial ", rows[i][id], " ", rows[i][status], ": ", rows[i][message]);
+    ++shown;
+  }
+}
+
 }  // namespace
 
 std::string output_dir(const Sweep& sweep, const RunOptions& options) {
@@ -288,12 +304,14 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
 
   const auto report = merge_trial_records(dir, sweep, out, only);
   write_run_metadata(out, sweep, {options.command_line, jobs, started, utc_now()});
+  const auto rows = read_csv((fs::path(out) / "trials.csv").string());
   std::cout << "\nSummary of " << out << "/trials.csv (best configuration per activation; mean "
             << "and 95% CI over seeds):\n"
-            << format_summary(summarise(read_csv((fs::path(out) / "trials.csv").string())));
+            << format_summary(summarise(rows));
   if (report.failed > 0) {
-    log::warn(report.failed, " trial(s) diverged or failed (status and message in trials.csv)");
+    log::warn(report.failed, " trial(s) did not end ok (status and message in trials.csv)");
   }
+  log_errors(rows);
   return report.errors > 0 ? 1 : 0;
 }
 

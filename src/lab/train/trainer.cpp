@@ -18,6 +18,24 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int64_t kEvalBatch = 2000;
 
+// Note [Trial outcomes]
+// A trial ends in one of (the `status` column):
+//   ok         trained every epoch, and none of the below;
+//   diverged   a training loss (checked at every step) or a parameter
+//              (checked after every epoch's last step) was not finite;
+//   exploded   an epoch's mean training loss exceeded kExplodeFactor times
+//              the loss at initialisation (epoch 0's, on the whole training
+//              set): a finite blow-up, training stopped there;
+//   collapsed  trained every epoch, but the final validation accuracy (the
+//              test accuracy when data.validation is 0) is within
+//              kCollapseMargin of chance (1 / classes);
+//   failed, timeout: errors, not results (is_error_status).
+// diverged, exploded, failed and timeout trials have no final metrics
+// (empty, never the last epoch's or epoch 0's values); collapsed ones keep
+// theirs, but tables average ok trials only.
+constexpr double kExplodeFactor = 10.0;
+constexpr double kCollapseMargin = 0.05;
+
 struct Evaluation {
   double loss = kNaN, accuracy = kNaN;
 };
@@ -36,6 +54,14 @@ Evaluation evaluate(Network& net, const at::Tensor& x, const at::Tensor& y,
     correct += logits.argmax(1).eq(yb).sum().item<double>();
   }
   return {loss / x.size(0), correct / x.size(0)};
+}
+
+bool parameters_finite(Network& net) {
+  torch::NoGradGuard no_grad;
+  for (const auto& p : net->parameters()) {
+    if (!torch::isfinite(p).all().item<bool>()) return false;
+  }
+  return true;
 }
 
 // The per-layer statistics on the probe set, appended to `result`.
@@ -85,10 +111,20 @@ double pooled_dead_fraction(const TrialResult& result, int64_t epoch) {
   return units > 0 ? dead / units : kNaN;
 }
 
+bool has_final_metrics(const std::string& status) {
+  return status == "ok" || status == "collapsed";
+}
+
 void summarise(const TrialConfig& config, int64_t train_examples, TrialResult* result) {
   double train_seconds = 0, loss_sum = 0;
   int64_t trained_epochs = 0;
   for (const auto& e : result->epochs) {
+    if (!std::isnan(e.val_accuracy) &&
+        (std::isnan(result->best_val_accuracy) || e.val_accuracy > result->best_val_accuracy)) {
+      result->best_val_accuracy = e.val_accuracy;
+      result->best_val_epoch = e.epoch;
+      result->test_accuracy_at_best_val = e.test_accuracy;
+    }
     if (!std::isnan(e.test_accuracy)) {
       if (std::isnan(result->best_test_accuracy) || e.test_accuracy > result->best_test_accuracy) {
         result->best_test_accuracy = e.test_accuracy;
@@ -104,18 +140,24 @@ void summarise(const TrialConfig& config, int64_t train_examples, TrialResult* r
       loss_sum += e.train_loss;
     }
   }
-  if (!result->epochs.empty()) {
+  if (!result->epochs.empty() && has_final_metrics(result->status)) {
     const auto& last = result->epochs.back();
     result->final_test_accuracy = last.test_accuracy;
+    result->final_val_accuracy = last.val_accuracy;
     result->final_train_loss = last.train_loss;
     result->dead_fraction_end = pooled_dead_fraction(*result, last.epoch);
+  }
+  if (!has_final_metrics(result->status)) {
+    result->best_test_accuracy = result->best_val_accuracy = kNaN;
+    result->best_val_epoch = -1;
+    result->test_accuracy_at_best_val = kNaN;
   }
   result->dead_fraction_init = pooled_dead_fraction(*result, 0);
   for (const auto& r : result->layers) {
     if (r.epoch == 0) result->network_dead_init = r.network_dead;
   }
   if (trained_epochs > 0) {
-    result->loss_auc = loss_sum / trained_epochs;
+    if (has_final_metrics(result->status)) result->loss_auc = loss_sum / trained_epochs;
     result->seconds_per_epoch = train_seconds / trained_epochs;
     result->samples_per_second =
         train_seconds > 0 ? static_cast<double>(trained_epochs * train_examples) / train_seconds
@@ -157,17 +199,30 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     EpochRecord e;
     const auto train_eval = evaluate(net, data.train_x, data.train_y, device);
     const auto test_eval = evaluate(net, data.test_x, data.test_y, device);
+    const auto val_eval = evaluate(net, data.val_x, data.val_y, device);
     e.train_loss = train_eval.loss;
     e.train_accuracy = train_eval.accuracy;
     e.test_loss = test_eval.loss;
     e.test_accuracy = test_eval.accuracy;
+    e.val_loss = val_eval.loss;
+    e.val_accuracy = val_eval.accuracy;
     result->epochs.push_back(e);
     measure_layers(net, data.probe_x, device, 0, nullptr, {}, result);
     if (on_epoch) on_epoch(0);
   }
 
   const int64_t n = data.train_x.size(0);
-  int64_t step = 0;
+  const double initial_loss = result->epochs.front().train_loss;
+  const int64_t steps_per_epoch = (n + t.batch_size - 1) / t.batch_size;
+  const auto& stats_config = config.stats;
+  // Steps (within an epoch) after which steps.csv gets a validation accuracy.
+  const int64_t eval_interval =
+      stats_config.evals_per_epoch > 0
+          ? std::max<int64_t>(1, steps_per_epoch / stats_config.evals_per_epoch)
+          : 0;
+  int64_t step = 0, examples = 0;
+  double window_loss = 0;  // steps.csv: losses since the last row
+  int64_t window_steps = 0;
   double last_finite = kNaN;
   const auto train_x = data.train_x.to(device);
   const auto train_y = data.train_y.to(device);
@@ -178,7 +233,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     tracker.reset();
     const size_t layers = net->hidden().size();
     std::vector<double> grad_norm_sum(layers, 0.0);
-    double loss_sum = 0, correct = 0, stats_seconds = 0;
+    double loss_sum = 0, correct = 0, stats_seconds = 0, eval_seconds = 0;
     int64_t steps = 0;
     const auto order = torch::randperm(n, torch::kLong).to(device);
     std::vector<at::Tensor> pre;
@@ -214,24 +269,80 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
       loss_sum += loss_value * xb.size(0);
       correct += logits.argmax(1).eq(yb).sum().item<double>();
       ++steps;
+      examples += xb.size(0);
+      window_loss += loss_value;
+      ++window_steps;
+      const bool log_loss =
+          stats_config.log_every_steps > 0 && step % stats_config.log_every_steps == 0;
+      const bool last_of_epoch = i + t.batch_size >= n;
+      const bool log_val = eval_interval > 0 && data.val_x.size(0) > 0 &&
+                           (steps % eval_interval == 0 || last_of_epoch);
+      if (log_loss || log_val) {
+        StepRecord r;
+        r.step = step;
+        r.epoch = epoch;
+        r.examples = examples;
+        r.train_loss = window_loss / window_steps;
+        window_loss = 0;
+        window_steps = 0;
+        if (log_val) {
+          // Timed apart, so `seconds` stays the training steps' time.
+          const auto eval_start = Clock::now();
+          r.val_accuracy = evaluate(net, data.val_x, data.val_y, device).accuracy;
+          net->train();
+          eval_seconds += std::chrono::duration<double>(Clock::now() - eval_start).count();
+        }
+        result->steps.push_back(r);
+      }
     }
     EpochRecord e;
     e.epoch = epoch;
     e.lr = lr;
-    e.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    e.seconds = std::chrono::duration<double>(Clock::now() - start).count() - eval_seconds;
     e.online_stats_seconds = stats_seconds;
     e.train_loss = loss_sum / n;
     e.train_accuracy = correct / n;
+    if (!parameters_finite(net)) {
+      result->status = "diverged";
+      result->diverged_step = step;
+      result->last_finite_loss = last_finite;
+      result->message = "non-finite parameters after step " + std::to_string(step) + " (epoch " +
+                        std::to_string(epoch) + ")";
+      return;
+    }
     const auto test_eval = evaluate(net, data.test_x, data.test_y, device);
+    const auto val_eval = evaluate(net, data.val_x, data.val_y, device);
     e.test_loss = test_eval.loss;
     e.test_accuracy = test_eval.accuracy;
+    e.val_loss = val_eval.loss;
+    e.val_accuracy = val_eval.accuracy;
     result->epochs.push_back(e);
+    if (e.train_loss > kExplodeFactor * initial_loss) {
+      result->status = "exploded";
+      result->message = "epoch " + std::to_string(epoch) + "'s training loss " +
+                        std::to_string(e.train_loss) + " exceeds " +
+                        std::to_string(kExplodeFactor) + " x the initial loss " +
+                        std::to_string(initial_loss);
+      return;
+    }
     std::vector<double> grad_norms(layers);
     for (size_t l = 0; l < layers; ++l)
       grad_norms[l] = grad_norm_sum[l] / std::max<int64_t>(1, steps);
     measure_layers(net, data.probe_x, device, epoch, config.stats.online_dead ? &tracker : nullptr,
                    grad_norms, result);
     if (on_epoch) on_epoch(epoch);
+  }
+  if (t.epochs > 0 && data.classes > 0) {
+    const auto& last = result->epochs.back();
+    const double accuracy = std::isnan(last.val_accuracy) ? last.test_accuracy : last.val_accuracy;
+    const double chance = 1.0 / static_cast<double>(data.classes);
+    if (accuracy <= chance + kCollapseMargin) {
+      result->status = "collapsed";
+      result->message =
+          "final " + std::string(std::isnan(last.val_accuracy) ? "test" : "validation") +
+          " accuracy " + std::to_string(accuracy) + " is within " +
+          std::to_string(kCollapseMargin) + " of chance (" + std::to_string(chance) + ")";
+    }
   }
 }
 

@@ -16,9 +16,20 @@ struct EpochRecord {
   int64_t epoch = 0;  // 0: at initialisation, before any step
   double train_loss = kNaN, train_accuracy = kNaN;
   double test_loss = kNaN, test_accuracy = kNaN;
+  double val_loss = kNaN, val_accuracy = kNaN;
   double lr = kNaN;
   double seconds = 0;               // training steps only (no evaluation, no probe statistics)
   double online_stats_seconds = 0;  // of which: online dead-unit tracking and gradient norms
+};
+
+/// One row of steps.csv: the training loss over the last K steps, and the
+/// validation accuracy where this step is one of the epoch's evaluations.
+struct StepRecord {
+  int64_t step = 0;            // optimizer steps so far (1-based)
+  int64_t epoch = 0;           // the epoch this step belongs to
+  int64_t examples = 0;        // training examples seen so far
+  double train_loss = kNaN;    // mean minibatch loss of the steps since the previous row
+  double val_accuracy = kNaN;  // empty unless evaluated at this step
 };
 
 struct LayerRecord {
@@ -37,11 +48,16 @@ struct LayerRecord {
 };
 
 struct TrialResult {
-  std::string status = "ok";  // ok | diverged | failed | timeout (see is_error_status)
+  // ok | diverged | exploded | collapsed (Note [Trial outcomes] in trainer.cpp)
+  // | failed | timeout (see is_error_status)
+  std::string status = "ok";
   std::string message;
   int64_t diverged_step = -1;
   double last_finite_loss = kNaN;
   double final_test_accuracy = kNaN, best_test_accuracy = kNaN, final_train_loss = kNaN;
+  double final_val_accuracy = kNaN, best_val_accuracy = kNaN;
+  int64_t best_val_epoch = -1;
+  double test_accuracy_at_best_val = kNaN;
   int64_t epochs_to_target = -1;
   double loss_auc = kNaN;
   double dead_fraction_init = kNaN, dead_fraction_end = kNaN;
@@ -50,6 +66,7 @@ struct TrialResult {
   int64_t threads = 1;
   std::string device = "cpu";
   std::vector<EpochRecord> epochs;
+  std::vector<StepRecord> steps;
   std::vector<LayerRecord> layers;
 };
 
