@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <stdexcept>
 
 #include "lab/output/results_lock.h"
@@ -44,7 +45,8 @@ int merge_command(const std::string& dir) {
   std::cout << dir << ": " << report.present << " of " << sweep.trials.size()
             << " trials merged into "
             << "trials.csv, epochs.csv, layers.csv, steps.csv; " << report.missing << " missing, "
-            << report.errors << " failed, " << (report.failed - report.errors) << " diverged";
+            << report.errors << " failed, " << (report.failed - report.errors)
+            << " diverged, exploded or collapsed";
   if (report.stale) std::cout << "; " << report.stale << " stale record(s) left out";
   std::cout << "\n";
   int shown = 0;
@@ -64,23 +66,27 @@ int merge_command(const std::string& dir) {
 
 int status_command(const std::string& dir) {
   const Sweep sweep = snapshot_of(dir);
-  int64_t ok = 0, diverged = 0, failed = 0, missing = 0;
+  int64_t done = 0, failed = 0, missing = 0;
+  std::map<std::string, int64_t> outcomes;  // ok, diverged, exploded, collapsed
   for (const auto& t : sweep.trials) {
     const auto status = trial_record_status(dir, t);
-    if (status == "ok")
-      ++ok;
-    else if (status == "diverged")
-      ++diverged;
-    else if (is_error_status(status))
-      ++failed;
-    else
+    if (status.empty()) {
       ++missing;
+    } else if (is_error_status(status)) {
+      ++failed;
+    } else {
+      ++done;
+      ++outcomes[status];
+    }
+  }
+  std::string breakdown;
+  for (const auto& [status, n] : outcomes) {
+    breakdown += (breakdown.empty() ? "" : ", ") + std::to_string(n) + " " + status;
   }
   const auto [running, stale] = count_running(dir, 600);
   std::cout << "sweep '" << sweep.name << "' in " << dir << ": " << sweep.trials.size()
             << " trials\n"
-            << "  done      " << ok + diverged << " (" << ok << " ok, " << diverged
-            << " diverged)\n"
+            << "  done      " << done << (breakdown.empty() ? "" : " (" + breakdown + ")") << "\n"
             << "  running   " << running << "\n"
             << "  failed    " << failed << "\n"
             << "  missing   " << std::max<int64_t>(0, missing - running)
