@@ -26,13 +26,16 @@ try:
     import numpy as np
     import pandas as pd
     from relulab_analysis.load import load_results
-    from relulab_analysis.stats import format_mean_ci, mean_ci95, paired_test, verdict
+    from relulab_analysis.stats import wilson, holm, format_mean_ci, mean_ci95, paired_test, verdict
 except ModuleNotFoundError as e:  # pragma: no cover - environment problem
     sys.exit(f"compare: missing Python module {e.name}; HINT: apt-get install python3-pandas "
              "python3-scipy (scripts/setup does), and run with /usr/bin/python3")
 
 TRAINS_ACCURACY = 0.5
 BENCH_ELEMENTS = 4 * 1024 * 1024
+SELECTION = "best_val_accuracy"           # what picks learning rates and epochs
+REPORTED = "test_accuracy_at_best_val"    # the test accuracy reported at that choice
+FEW_SEEDS = 10                            # fewer seeds than this: a warning under the table
 
 HYPERPARAMETERS = {
     "relu": "none", "leaky_relu": "fixed slope", "prelu": "learned slopes", "gelu": "none",
@@ -67,14 +70,39 @@ class Group:
         name = label.split("(")[0]
         return (names.index(name) if name in names else len(names), label)
 
+    def at(self, label, lr):
+        return self.trials[(self.trials.activation == label) & (self.trials["train.lr"] == lr)]
+
     def by_seed(self, label, lr, column):
-        t = self.trials[(self.trials.activation == label) & (self.trials["train.lr"] == lr)]
-        return t.set_index("seed")[column].sort_index()
+        """The column's values over seeds, from `ok` trials only: a trial that
+        diverged, exploded, collapsed or failed is never averaged as trained."""
+        t = self.at(label, lr)
+        return t[t.status == "ok"].set_index("seed")[column].sort_index()
+
+    def counts(self, label, lr):
+        """(ok trials, trials) at this learning rate."""
+        t = self.at(label, lr)
+        return int((t.status == "ok").sum()), len(t)
 
     def best_lr(self, label):
+        """The learning rate with the highest mean *validation* accuracy over
+        ok seeds (test accuracy only for results without a validation split),
+        among those where every seed is ok when there are any."""
         t = self.trials[self.trials.activation == label]
-        means = t.groupby("train.lr").final_test_accuracy.mean()
+        column = SELECTION if SELECTION in t.columns and t[SELECTION].notna().any() else "final_test_accuracy"
+        ok = t[t.status == "ok"]
+        if ok.empty:
+            return t["train.lr"].iloc[0]
+        every_seed_ok = t.groupby("train.lr").status.apply(lambda s: (s == "ok").all())
+        candidates = ok[ok["train.lr"].isin(every_seed_ok[every_seed_ok].index)]
+        means = (candidates if not candidates.empty else ok).groupby("train.lr")[column].mean()
         return means.idxmax() if means.notna().any() else t["train.lr"].iloc[0]
+
+    def reported_accuracy_column(self):
+        """Test accuracy at the validation-chosen epoch when recorded."""
+        t = self.trials
+        return (REPORTED if REPORTED in t.columns and t[REPORTED].notna().any()
+                else "final_test_accuracy")
 
     def paired(self, a, b, column):
         """Values of two activations (at their best LRs) on their common seeds."""
@@ -96,6 +124,9 @@ def mark_row(group, column, higher_is_better, fmt=lambda m, h: format_mean_ci(m,
     for a in group.activations:
         m, h = stats[a]
         text = fmt(m, h)
+        n_ok, n = group.counts(a, group.best_lr(a))
+        if n_ok < n:
+            text += f" ({n_ok}/{n} ok)"
         p = math.nan
         if best is not None and a != best and not math.isnan(m):
             _, p = paired_test(*group.paired(a, best, column))
@@ -137,27 +168,39 @@ def build_table(group, bench):
     if relu is not None and spe[relu] > 0:
         add("Training s/epoch relative to ReLU", {a: f"{spe[a] / spe[relu]:.2f}" for a in acts})
     # Accuracy
-    add("Best learning rate", {a: f"{group.best_lr(a):g}" for a in acts})
-    cells, recs = mark_row(group, "final_test_accuracy", True)
+    accuracy = group.reported_accuracy_column()
+    add("Best learning rate (by validation accuracy)" if accuracy == REPORTED else
+        "Best learning rate (by test accuracy: no validation split)",
+        {a: f"{group.best_lr(a):g}" for a in acts})
+    cells, recs = mark_row(group, accuracy, True)
     add("Test accuracy at best LR (95% CI)", cells, recs)
     for lr in sorted(group.trials["train.lr"].unique()):
         cells = {}
         for a in acts:
-            m, h = mean_ci95(group.by_seed(a, lr, "final_test_accuracy"))
-            cells[a] = format_mean_ci(m, h)
+            m, h = mean_ci95(group.by_seed(a, lr, accuracy))
+            n_ok, n = group.counts(a, lr)
+            cells[a] = format_mean_ci(m, h) + (f" ({n_ok}/{n} ok)" if n_ok < n else "")
         add(f"Test accuracy at lr={lr:g}", cells)
     # Convergence
     def reached(a):
         s = group.by_seed(a, group.best_lr(a), "epochs_to_target")
-        return f"{s.mean():.1f} ({s.notna().sum()}/{len(s)})" if s.notna().any() else f"– (0/{len(s)})"
-    add("Epochs to target (seeds reaching it)", {a: reached(a) for a in acts})
+        k, n = int(s.notna().sum()), len(s)
+        low, high = wilson(k, n)
+        share = f"{k}/{n}, 95% CI {low:.2f}–{high:.2f}" if n else "0/0"
+        return f"{s.mean():.1f} ({share})" if k else f"– ({share})"
+    add("Epochs to target (seeds reaching it, Wilson CI)", {a: reached(a) for a in acts})
     cells, recs = mark_row(group, "loss_auc", False)
     add("Mean training loss over epochs (lower = faster)", cells, recs)
     # Dying
+    # Note: a unit is *dead* only where its gradient is zero for every input:
+    # under ReLU, pre-activation <= 0 on every probe input. The same
+    # measurement under LeakyReLU, PReLU, ELU, SELU, GELU or SiLU counts units
+    # that are merely *inactive* (their gradient is not zero); under sigmoid
+    # and tanh the relevant failure is saturation (layers.csv).
     cells, recs = mark_row(group, "dead_fraction_init", False, lambda m, h: format_mean_ci(m, h, 3))
-    add("Dead fraction at init (all hidden units)", cells, recs)
+    add("Dead (ReLU) / inactive (others) fraction at init", relabel_dying(cells), recs)
     cells, recs = mark_row(group, "dead_fraction_end", False, lambda m, h: format_mean_ci(m, h, 3))
-    add("Dead fraction at end", cells, recs)
+    add("Dead (ReLU) / inactive (others) fraction at end", relabel_dying(cells), recs)
     if not group.layers.empty:
         best_ids = pd.concat([group.trials[(group.trials.activation == a) &
                                            (group.trials["train.lr"] == group.best_lr(a))]
@@ -167,7 +210,12 @@ def build_table(group, bench):
         end = lay[lay.epoch == last]
         for layer in sorted(end.layer.unique()):
             per = end[end.layer == layer].groupby("activation").dead_fraction.mean()
-            add(f"Dead fraction at end, layer {layer}", {a: f"{per.get(a, math.nan):.3f}" for a in acts})
+            add(f"Dead (ReLU) / inactive fraction at end, layer {layer}",
+                relabel_dying({a: f"{per.get(a, math.nan):.3f}" for a in acts}))
+        if "saturated_fraction" in end.columns:
+            per = end.groupby("activation").saturated_fraction.mean()
+            add("Saturated fraction at end (all layers; the sigmoid/tanh failure)",
+                {a: f"{per.get(a, math.nan):.3f}" for a in acts})
         slopes = end.dropna(subset=["slope_mean"])
         for layer in sorted(slopes.layer.unique()):
             per = slopes[slopes.layer == layer].groupby("activation").slope_mean.mean()
@@ -178,65 +226,86 @@ def build_table(group, bench):
 
     def robustness(a):
         t = group.trials[group.trials.activation == a]
-        by_lr = t.groupby("train.lr").agg(ok=("status", lambda s: (s == "ok").all()),
-                                          acc=("final_test_accuracy", "mean"))
-        trains = (by_lr.ok & (by_lr.acc >= TRAINS_ACCURACY)).sum()
-        diverged = (t.status == "diverged").sum()
-        return f"{trains}/{len(by_lr)} LRs; {diverged} diverged"
-    add("Learning rates it trains at; divergences", {a: robustness(a) for a in acts})
+        by_lr = t.groupby("train.lr").status.apply(lambda s: (s == "ok").all())
+        trains = int(by_lr.sum())
+        failures = t.status[t.status != "ok"].value_counts()
+        failed = ", ".join(f"{n} {status}" for status, n in failures.items()) or "none"
+        return f"{trains}/{len(by_lr)} LRs (every seed ok); not ok: {failed}"
+    add("Learning rates it trains at; trials not ok", {a: robustness(a) for a in acts})
     return rows, long
 
 
+def relabel_dying(cells):
+    """Dead fractions are dead units for ReLU only: mark the others."""
+    return {a: (t if a.split("(")[0] == "relu" or t == "–" else f"{t} (inactive)") for a, t in cells.items()}
+
+
+def bench_spread(bench, op, impl):
+    """(median, q1, q3) ns/element of fwd+bwd at 4M elements, 1 thread."""
+    b = bench[(bench.elements == BENCH_ELEMENTS) & (bench.threads == 1) & (bench.impl == impl) &
+              (bench.op == op) & bench.direction.isin(["forward", "backward"])]
+    if len(b) != 2:
+        return None
+    return tuple(b[c].sum() / BENCH_ELEMENTS for c in ("median_ns", "q1_ns", "q3_ns"))
+
+
 def folklore(group, bench):
-    """(claim, verdict, numbers) for each of the seed article's claims."""
-    acts, out = group.activations, []
+    """(claim, verdict, numbers) for each of the seed article's claims.
+
+    Each claim with a test belongs to a family (accuracy, convergence, dying,
+    gradients); p-values are Holm-adjusted within a family, and the verdict
+    (holds / does not hold / inconclusive) comes from the adjusted p.
+    """
+    acts, tested, out = group.activations, [], []
     has = lambda label: label in acts
 
-    if bench is not None:
-        b = bench[(bench.elements == BENCH_ELEMENTS) & (bench.threads == 1) & (bench.impl == "relulab") &
-                  bench.direction.isin(["forward", "backward"])]
-        per = b.groupby("op").median_ns.sum() / BENCH_ELEMENTS
-        ours = {a: per.get(bench_op(a), math.nan) for a in acts}
-        ours = {a: v for a, v in ours.items() if not math.isnan(v)}
-        if "relu" in ours and len(ours) > 1:
-            others = {a: v for a, v in ours.items() if a != "relu"}
-            fastest = min(others, key=others.get)
-            ratio = ours["relu"] / others[fastest]
-            # One benchmark run has no seeds to test over; differences within
-            # 10% (the run-to-run spread of these memory-bound kernels here)
-            # are called not significant.
-            verdict_text = ("holds" if ratio <= 1.0 else
-                            "not significant" if ratio <= 1.10 else "does not hold")
+    if bench is not None and "q1_ns" in bench.columns:
+        spreads = {a: bench_spread(bench, bench_op(a), "relulab") for a in acts}
+        spreads = {a: v for a, v in spreads.items() if v is not None}
+        if "relu" in spreads and len(spreads) > 1:
+            others = {a: v for a, v in spreads.items() if a != "relu"}
+            fastest = min(others, key=lambda a: others[a][0])
+            r, o = spreads["relu"], others[fastest]
+            # Speed from the benchmark's interleaved repetitions, never from
+            # sweep timings: the interquartile ranges decide.
+            verdict_text = ("inconclusive" if r[1] <= o[2] and o[1] <= r[2] else
+                            "holds" if r[0] < o[0] else "does not hold")
             out.append(("ReLU is the fastest activation (kernel)", verdict_text,
-                        f"relu {ours['relu']:.3f} ns/element fwd+bwd vs fastest other {fastest} "
-                        f"{others[fastest]:.3f} (ratio {ratio:.2f}; one benchmark run, medians; "
-                        f"within 10% = not significant)"))
+                        f"relu {r[0]:.3f} ns/element fwd+bwd (IQR {r[1]:.3f}–{r[2]:.3f}) vs fastest "
+                        f"other {fastest} {o[0]:.3f} ({o[1]:.3f}–{o[2]:.3f}); overlapping IQRs = "
+                        f"inconclusive; from the kernel benchmark, not sweep timings"))
     if has("relu"):
-        others = [a for a in acts if a != "relu"]
-        if others:
-            fastest = min(others, key=lambda a: group.trials[group.trials.activation == a].seconds_per_epoch.mean())
-            d, p = paired_test(*group.paired("relu", fastest, "seconds_per_epoch"))
-            out.append(("ReLU trains fastest (seconds per epoch)", verdict(d, p, -1),
-                        f"relu − {fastest} = {d:+.4f} s/epoch, p = {p:.3g}"))
         for a in acts:
             name = a.split("(")[0]
             if name in ("leaky_relu", "prelu"):
-                d, p = paired_test(*group.paired(a, "relu", "final_test_accuracy"))
-                out.append((f"{a} is more accurate than ReLU", verdict(d, p, +1),
-                            f"{a} − relu = {d:+.4f} test accuracy (best LR each), p = {p:.3g}"))
+                column = group.reported_accuracy_column()
+                d, p = paired_test(*group.paired(a, "relu", column))
+                tested.append(("accuracy", f"{a} is more accurate than ReLU", d, p, +1,
+                               f"{a} − relu = {d:+.4f} test accuracy (LR chosen on validation)"))
         prelus = [a for a in acts if a.startswith("prelu")]
         for a in prelus:
             others = [b for b in acts if b != a]
             fastest = min(others, key=lambda b: np.nanmean(group.by_seed(b, group.best_lr(b), "loss_auc")))
             d, p = paired_test(*group.paired(a, fastest, "loss_auc"))
-            out.append((f"{a} converges fastest", verdict(d, p, -1),
-                        f"mean training loss over epochs: {a} − {fastest} (fastest other) = {d:+.4f}, p = {p:.3g}"))
-        m, h = mean_ci95(group.by_seed("relu", group.best_lr("relu"), "dead_fraction_end"))
-        if not math.isnan(m):
-            holds = (not math.isnan(h)) and m - h > 0.01
-            out.append(("ReLU suffers from dying neurons", "holds" if holds else "does not hold",
-                        f"ReLU dead fraction at end {format_mean_ci(m, h, 3)} of hidden units "
-                        f"(holds = CI above 1%)"))
+            tested.append(("convergence", f"{a} converges fastest", d, p, -1,
+                           f"mean training loss over epochs: {a} − {fastest} (fastest other) = {d:+.4f}"))
+        # Dying, per learning rate: the CI of ReLU's dead fraction against 1%.
+        for lr in sorted(group.trials["train.lr"].unique()):
+            m, h = mean_ci95(group.by_seed("relu", lr, "dead_fraction_end"))
+            if math.isnan(m):
+                continue
+            n_ok, n = group.counts("relu", lr)
+            if math.isnan(h):
+                v = "inconclusive"
+            elif m - h > 0.01:
+                v = "holds"
+            elif m + h < 0.01:
+                v = "does not hold"
+            else:
+                v = "inconclusive"
+            out.append((f"ReLU suffers from dying neurons (lr={lr:g})", v,
+                        f"ReLU dead fraction at end {format_mean_ci(m, h, 3)} of hidden units over "
+                        f"{n_ok}/{n} ok seeds (holds = CI above 1%, does not hold = CI below 1%)"))
     if not group.layers.empty and has("relu"):
         first_epoch = group.layers[group.layers.epoch == 1]
         if not first_epoch.empty:
@@ -244,7 +313,7 @@ def folklore(group, bench):
             if last_layer > 0:
                 g = first_epoch.pivot_table(index="trial_id", columns="layer", values="grad_norm")
                 ratio = np.log10(g[0] / g[last_layer]).rename("ratio").reset_index()
-                t = group.trials.merge(ratio, on="trial_id")
+                t = group.trials[group.trials.status == "ok"].merge(ratio, on="trial_id")
                 for a in acts:
                     if a.split("(")[0] not in ("sigmoid", "tanh"):
                         continue
@@ -252,10 +321,17 @@ def folklore(group, bench):
                     y = t[(t.activation == "relu") & (t["train.lr"] == group.best_lr("relu"))].set_index("seed").ratio
                     common = x.index.intersection(y.index)
                     d, p = paired_test(x.loc[common], y.loc[common])
-                    out.append((f"{a} suffers from vanishing gradients (first vs last hidden layer)",
-                                verdict(d, p, -1),
-                                f"log10(grad norm layer 0 / layer {last_layer}) in epoch 1: {a} − relu = "
-                                f"{d:+.3f}, p = {p:.3g} ({last_layer + 1} hidden layers)"))
+                    tested.append(("gradients", f"{a} suffers from vanishing gradients (first vs last hidden layer)",
+                                   d, p, -1,
+                                   f"log10(weight-grad norm layer 0 / layer {last_layer}) in epoch 1: {a} − relu = "
+                                   f"{d:+.3f} ({last_layer + 1} hidden layers; weight gradients, see docs)"))
+    for family in sorted({t[0] for t in tested}):
+        members = [t for t in tested if t[0] == family]
+        adjusted = holm([t[3] for t in members])
+        for (_, claim, d, p, sign, numbers), p_holm in zip(members, adjusted):
+            out.append((claim, verdict(d, p_holm, sign),
+                        f"{numbers}, p = {p:.3g}, Holm-adjusted over the {len(members)} "
+                        f"{family} claim(s): {p_holm:.3g}"))
     return out
 
 
@@ -303,14 +379,23 @@ def main(argv=None):
         rows, records = build_table(group, bench)
         claims = folklore(group, bench)
         text.append(markdown(title, rows, group.activations, claims))
+        seeds = t.groupby(["activation", "train.lr"]).seed.nunique().min()
+        if seeds < FEW_SEEDS:
+            text.append(f"**Warning:** {seeds} seeds per configuration (fewer than {FEW_SEEDS}): "
+                        "intervals are wide and a paired test over n seeds has little power "
+                        "(an exact sign-flip test cannot reach p < 0.05 below 6 pairs).\n")
         long += [{**{c: v for c, v in zip(by, key)}, **r} for r in records]
         long += [{**{c: v for c, v in zip(by, key)}, "property": "claim: " + c, "text": v, "numbers": n}
                  for c, v, n in claims]
-    text.append("Conventions: mean ± 95% t confidence interval over seeds, each activation at its best "
-                "learning rate (highest mean final test accuracy); **bold** = best in the row; ≈ = not "
-                "significantly different from the best (paired t-test over seeds, p ≥ 0.05); an activation "
-                f"*trains* at a learning rate when no seed diverged and mean accuracy ≥ {TRAINS_ACCURACY}. "
-                "Dead fraction: hidden units whose pre-activation is ≤ 0 on every probe example "
+    text.append("Conventions: mean ± 95% t confidence interval over the `ok` seeds (n_ok/n shown when "
+                "some seeds were not ok: diverged, exploded, collapsed or failed), each activation at "
+                "its best learning rate (highest mean validation accuracy; test accuracy reported at "
+                "the validation-chosen epoch); **bold** = best in the row; ≈ = not significantly "
+                "different from the best (paired t-test over seeds, p ≥ 0.05, uncorrected); claims: "
+                "p-values Holm-adjusted within each family (accuracy, convergence, gradients), "
+                "verdicts holds / does not hold / inconclusive; an activation *trains* at a learning "
+                "rate when every seed is ok. Dead fraction: hidden units whose pre-activation is ≤ 0 "
+                "on every probe example: dead for ReLU, merely inactive for the others "
                 "(docs/statistics.md).\n")
     report = "\n".join(text)
     print(report)

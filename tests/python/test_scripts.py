@@ -12,7 +12,8 @@ sys.path.insert(0, str(SCRIPTS))
 
 import compare  # noqa: E402
 import plot  # noqa: E402
-from relulab_analysis.stats import mean_ci95, paired_test, verdict  # noqa: E402
+from relulab_analysis.stats import (holm, mean_ci95, paired_test, sign_flip_p, verdict,  # noqa: E402
+                                    wilson)
 
 
 def test_mean_ci95_by_hand():
@@ -29,28 +30,58 @@ def test_paired_test_by_hand():
     assert d == 2.0
     assert p == pytest.approx(0.0742, abs=5e-4)
     assert paired_test([1, 2], [1, 2]) == (0.0, 1.0)
-    assert paired_test([2, 3], [1, 2]) == (1.0, 0.0)
+    # A constant shift has zero variance: the exact sign-flip p, never 0.
+    assert paired_test([2, 3], [1, 2]) == (1.0, 0.5)        # 2 of 4 sign patterns
+    assert paired_test([1] * 5, [0] * 5)[1] == 2 / 32      # 5 pairs cannot reach 0.05
+    assert paired_test([1] * 10, [0] * 10)[1] == 2 / 1024
 
 
-def test_verdicts():
+def test_sign_flip_by_hand():
+    # d = (1, 2, 3): |mean| 2; the 8 sign patterns give |mean| 2, 4/3, 2/3, 0, 0, 2/3, 4/3, 2
+    assert sign_flip_p([1, 2, 3]) == pytest.approx(2 / 8)
+
+
+def test_holm_by_hand():
+    # sorted 0.01, 0.03, 0.04 -> 3 x 0.01, 2 x 0.03, max(0.06, 1 x 0.04)
+    adjusted = holm([0.01, 0.04, 0.03, math.nan])
+    assert adjusted[:3] == pytest.approx([0.03, 0.06, 0.06])
+    assert math.isnan(adjusted[3])
+    assert holm([0.5, 0.9]) == pytest.approx([1.0, 1.0])  # capped at 1, never decreasing
+
+
+def test_wilson_by_hand():
+    low, high = wilson(0, 10)
+    assert low == 0 and high == pytest.approx(0.2775, abs=1e-4)  # not the Wald interval's [0, 0]
+    low, high = wilson(5, 10)
+    assert (low, high) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+
+
+def test_verdicts_have_three_outcomes():
     assert verdict(+0.01, 0.01, +1) == "holds"
     assert verdict(-0.01, 0.01, +1) == "does not hold"
-    assert verdict(+0.01, 0.20, +1) == "not significant"
+    assert verdict(+0.01, 0.20, +1) == "inconclusive"
+    assert verdict(+0.01, math.nan, +1) == "inconclusive"
 
 
-def fixture(folder: Path, leaky_better: bool):
-    """relu vs leaky_relu, 5 seeds, 2 learning rates, with a clear winner."""
+def fixture(folder: Path, leaky_better: bool, seeds=10, diverged=()):
+    """relu vs leaky_relu, `seeds` seeds, 2 learning rates, with a clear winner.
+    `diverged`: (activation, lr, seed) of trials that diverged (no final metrics)."""
     rows, epochs, layers = [], [], []
     for act in ["relu", "leaky_relu(negative_slope=0.2)"]:
         for lr in [0.01, 0.1]:
-            for seed in range(5):
+            for seed in range(seeds):
                 tid = f"{act[:4]}{lr}{seed}"
                 good = (act != "relu") == leaky_better
                 acc = (0.85 if good else 0.80) + 0.001 * seed + (0.0 if lr == 0.1 else -0.05)
+                failed = (act, lr, seed) in diverged
                 rows.append({"trial_id": tid, "activation": act, "activation_name": act.split("(")[0],
-                             "model.arch": "mlp", "train.lr": lr, "seed": seed, "status": "ok",
+                             "model.arch": "mlp", "train.lr": lr, "seed": seed,
+                             "status": "diverged" if failed else "ok",
                              "train.epochs": 2, "model.depth": 0, "model.width": 0,
-                             "final_test_accuracy": acc, "epochs_to_target": 2 if good else None,
+                             "final_test_accuracy": None if failed else acc,
+                             "best_val_accuracy": None if failed else acc + 0.01,
+                             "test_accuracy_at_best_val": None if failed else acc,
+                             "epochs_to_target": 2 if good else None,
                              "loss_auc": 0.4 if good else 0.5 + 0.001 * seed,
                              "dead_fraction_init": 0.0, "dead_fraction_end": 0.05 if act == "relu" else 0.0,
                              "network_dead_init": False, "seconds_per_epoch": 1.0 + 0.01 * seed})
@@ -74,9 +105,10 @@ def test_compare_table_and_verdict_flip(tmp_path, capsys):
         text = (folder / "tables.md").read_text()
         line = next(l for l in text.splitlines() if l.startswith("| leaky_relu(negative_slope=0.2) is more accurate"))
         assert f"| {expected} |" in line, line
-        # The winner's accuracy at its best LR (0.1) is bold: 0.85 + mean(0..4)/1000 = 0.852.
+        # The winner's accuracy at its best LR (0.1) is bold: 0.85 + mean(0..9)/1000 = 0.8545.
         acc = next(l for l in text.splitlines() if l.startswith("| Test accuracy at best LR"))
-        assert "**0.8520 ±" in acc
+        assert "**0.8545 ±" in acc
+        assert "Holm-adjusted" in line and "Warning" not in text
         assert (folder / "comparison.csv").exists()
         capsys.readouterr()
 
@@ -85,8 +117,38 @@ def test_dying_claim(tmp_path):
     folder = fixture(tmp_path / "dying", True)
     compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
     text = (folder / "tables.md").read_text()
-    # ReLU: 5% dead in every seed -> CI is [0.05, 0.05], above 1%.
-    assert "| ReLU suffers from dying neurons | holds |" in text
+    # ReLU: 5% dead in every seed -> CI is [0.05, 0.05], above 1%: at each learning rate.
+    assert "| ReLU suffers from dying neurons (lr=0.01) | holds |" in text
+    assert "| ReLU suffers from dying neurons (lr=0.1) | holds |" in text
+    # The same measurement under leaky_relu is not a dead unit.
+    dead = next(l for l in text.splitlines() if l.startswith("| Dead (ReLU) / inactive (others) fraction at end |"))
+    assert "(inactive)" in dead
+
+
+def test_five_seeds_cannot_make_a_claim_hold_and_say_so(tmp_path):
+    # A constant 0.05 advantage over 5 seeds: exact p = 2/32 > 0.05.
+    folder = fixture(tmp_path / "five", True, seeds=5)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    line = next(l for l in text.splitlines() if l.startswith("| leaky_relu(negative_slope=0.2) is more accurate"))
+    assert "| inconclusive |" in line, line
+    assert "**Warning:** 5 seeds per configuration" in text
+
+
+def test_a_diverged_trial_is_not_averaged_and_is_counted(tmp_path):
+    # relu's seed 0 diverged at lr 0.1: relu's lr-0.1 row averages 9 seeds and says so,
+    # and relu no longer "trains" at 0.1 (not every seed ok).
+    folder = fixture(tmp_path / "div", True, diverged={("relu", 0.1, 0)})
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    row = next(l for l in text.splitlines() if l.startswith("| Test accuracy at lr=0.1 |"))
+    relu_cell = row.split("|")[2]
+    assert "(9/10 ok)" in relu_cell and "0.8050" in relu_cell, row  # 0.80 + mean(1..9)/1000
+    trains = next(l for l in text.splitlines() if l.startswith("| Learning rates it trains at"))
+    assert "1/2 LRs (every seed ok); not ok: 1 diverged" in trains.split("|")[2], trains
+    # Best LR then falls to 0.01, the only one where every relu seed is ok.
+    best = next(l for l in text.splitlines() if l.startswith("| Best learning rate"))
+    assert best.split("|")[2].strip() == "0.01", best
 
 
 def test_compare_by_learning_rate(tmp_path):
