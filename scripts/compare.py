@@ -306,25 +306,34 @@ def folklore(group, bench):
             out.append((f"ReLU suffers from dying neurons (lr={lr:g})", v,
                         f"ReLU dead fraction at end {format_mean_ci(m, h, 3)} of hidden units over "
                         f"{n_ok}/{n} ok seeds (holds = CI above 1%, does not hold = CI below 1%)"))
-    if not group.layers.empty and has("relu"):
-        first_epoch = group.layers[group.layers.epoch == 1]
-        if not first_epoch.empty:
-            last_layer = first_epoch.layer.max()
-            if last_layer > 0:
-                g = first_epoch.pivot_table(index="trial_id", columns="layer", values="grad_norm")
-                ratio = np.log10(g[0] / g[last_layer]).rename("ratio").reset_index()
-                t = group.trials[group.trials.status == "ok"].merge(ratio, on="trial_id")
-                for a in acts:
-                    if a.split("(")[0] not in ("sigmoid", "tanh"):
-                        continue
-                    x = t[(t.activation == a) & (t["train.lr"] == group.best_lr(a))].set_index("seed").ratio
-                    y = t[(t.activation == "relu") & (t["train.lr"] == group.best_lr("relu"))].set_index("seed").ratio
+    if not group.layers.empty and has("relu") and "preact_grad_norm" in group.layers.columns:
+        # Vanishing gradients: the per-unit gradient at layer 0's
+        # pre-activations over the last layer's, in the last epoch, at each
+        # learning rate both activations share (a common LR, not each one's best).
+        lay = group.layers.dropna(subset=["preact_grad_norm"])
+        if not lay.empty and lay.layer.max() > 0:
+            last_layer = lay.layer.max()
+            last_epoch = lay.groupby("trial_id").epoch.transform("max")
+            g = lay[lay.epoch == last_epoch].pivot_table(index="trial_id", columns="layer",
+                                                         values="preact_grad_norm")
+            ratio = np.log10(g[0] / g[last_layer]).rename("ratio").reset_index()
+            t = group.trials[group.trials.status == "ok"].merge(ratio, on="trial_id")
+            for a in acts:
+                if a.split("(")[0] not in ("sigmoid", "tanh"):
+                    continue
+                for lr in sorted(group.trials["train.lr"].unique()):
+                    x = t[(t.activation == a) & (t["train.lr"] == lr)].set_index("seed").ratio
+                    y = t[(t.activation == "relu") & (t["train.lr"] == lr)].set_index("seed").ratio
                     common = x.index.intersection(y.index)
+                    if len(common) < 2:
+                        continue
                     d, p = paired_test(x.loc[common], y.loc[common])
-                    tested.append(("gradients", f"{a} suffers from vanishing gradients (first vs last hidden layer)",
+                    m, h = mean_ci95(x.loc[common])
+                    tested.append(("gradients", f"{a} suffers from vanishing gradients (lr={lr:g})",
                                    d, p, -1,
-                                   f"log10(weight-grad norm layer 0 / layer {last_layer}) in epoch 1: {a} − relu = "
-                                   f"{d:+.3f} ({last_layer + 1} hidden layers; weight gradients, see docs)"))
+                                   f"log10(pre-activation gradient per unit, layer 0 / layer "
+                                   f"{last_layer}): {a} {format_mean_ci(m, h, 2)}, {a} − relu = "
+                                   f"{d:+.2f} ({last_layer + 1} hidden layers, {len(common)} seeds)"))
     for family in sorted({t[0] for t in tested}):
         members = [t for t in tested if t[0] == family]
         adjusted = holm([t[3] for t in members])

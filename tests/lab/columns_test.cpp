@@ -19,8 +19,7 @@ TEST(ColumnsTest, DocsStatisticsHoldTheGeneratedTables) {
   std::stringstream doc;
   doc << in.rdbuf();
   EXPECT_NE(doc.str().find(columns_markdown()), std::string::npos)
-      << "docs/statistics.md is out of date: paste `build/relulab columns` between its "
-         "'relulab columns' markers";
+      << "docs/statistics.md is out of date: run scripts/update-docs";
 }
 
 TEST(ColumnsTest, EveryColumnHasAUniqueNameATypeAndAMeaning) {

@@ -149,6 +149,31 @@ TEST(TrainerTest, StepsAreLoggedEveryKStepsWithValidationEvaluations) {
   EXPECT_EQ(evaluations, 3 * 2);  // steps 5 and 10 of each epoch
 }
 
+// Eight sigmoid layers: the loss's gradient reaching layer 0's
+// pre-activations is a small fraction of the last layer's (sigmoid' <= 1/4
+// per layer); ReLU's shrinks far less. Per unit, so widths do not matter.
+TEST(TrainerTest, PreActivationGradientsVanishThroughDeepSigmoidNetworks) {
+  const auto ratio = [](const std::string& activation) {
+    auto config = small_trial();
+    config.model.hidden.assign(8, 32);
+    config.train.epochs = 1;
+    config.train.lr = 0.01;
+    config.train.momentum = 0;
+    config.activation.name = activation;
+    const auto r = run_trial(config, load_dataset(config.data));
+    std::vector<double> g;
+    for (const auto& l : r.layers) {
+      if (l.epoch == 1) g.push_back(l.preact_grad_norm);
+    }
+    EXPECT_EQ(g.size(), 8u);
+    for (const double v : g) EXPECT_GT(v, 0);
+    return g.front() / g.back();
+  };
+  const double sigmoid = ratio("sigmoid"), relu = ratio("relu");
+  EXPECT_LT(sigmoid, 0.01);
+  EXPECT_GT(relu, 10 * sigmoid);
+}
+
 TEST(TrainerTest, ErrorsEndTheTrialAsFailed) {
   auto config = small_trial();
   config.train.device = Device::kCuda;  // no CUDA in this LibTorch build

@@ -88,7 +88,7 @@ TEST(TrialRecordsTest, SchemasAreFixed) {
             (std::vector<std::string>{"trial_id", "epoch", "train_loss", "train_accuracy",
                                       "test_loss", "test_accuracy", "val_loss", "val_accuracy",
                                       "lr", "seconds", "online_stats_seconds"}));
-  EXPECT_EQ(layer_columns().size(), 15u);
+  EXPECT_EQ(layer_columns().size(), 16u);
 }
 
 TEST(TrialRecordsTest, MergeKeepsSweepOrderAndCountsMissing) {

@@ -183,3 +183,35 @@ def test_born_dead_plot(tmp_path):
     pd.DataFrame(columns=["trial_id", "epoch", "layer"]).to_csv(folder / "layers.csv", index=False)
     plot.main([str(folder)])
     assert (folder / "born_dead.png").exists()
+
+
+def vanishing_fixture(folder: Path, sigmoid_first_layer: float):
+    """relu and sigmoid, 3 hidden layers, 10 seeds, one LR: sigmoid's layer-0
+    pre-activation gradient is `sigmoid_first_layer` x its last layer's."""
+    rows, layers = [], []
+    for act in ["relu", "sigmoid"]:
+        for seed in range(10):
+            tid = f"{act}{seed}"
+            rows.append({"trial_id": tid, "activation": act, "model.arch": "mlp", "train.lr": 0.01,
+                         "seed": seed, "status": "ok", "final_test_accuracy": 0.8,
+                         "dead_fraction_init": 0.0, "dead_fraction_end": 0.0, "loss_auc": 0.5,
+                         "epochs_to_target": 1, "seconds_per_epoch": 1.0})
+            for layer in range(3):
+                first = sigmoid_first_layer if act == "sigmoid" else 1.0
+                value = (first if layer == 0 else 1.0) * (1 + 0.01 * seed)
+                layers.append({"trial_id": tid, "epoch": 1, "layer": layer, "dead_fraction": 0.0,
+                               "grad_norm": 1.0, "preact_grad_norm": value, "slope_mean": None})
+    folder.mkdir(parents=True)
+    pd.DataFrame(rows).to_csv(folder / "trials.csv", index=False)
+    pd.DataFrame(columns=["trial_id", "epoch"]).to_csv(folder / "epochs.csv", index=False)
+    pd.DataFrame(layers).to_csv(folder / "layers.csv", index=False)
+    return folder
+
+
+@pytest.mark.parametrize("first_layer, expected", [(1e-3, "holds"), (1.0, "inconclusive")])
+def test_vanishing_claim_from_pre_activation_gradients(tmp_path, first_layer, expected):
+    folder = vanishing_fixture(tmp_path / str(first_layer), first_layer)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    line = next(l for l in text.splitlines() if l.startswith("| sigmoid suffers from vanishing gradients (lr=0.01)"))
+    assert f"| {expected} |" in line, line

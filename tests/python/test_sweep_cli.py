@@ -391,3 +391,10 @@ def test_the_progress_line_fits_an_80_column_terminal(tmp_path):
     assert progress, "no progress line was drawn:\n" + drawn[-2000:]
     assert max(len(p) for p in progress) <= 79, max(progress, key=len)
     assert any(p.endswith("...") for p in progress), "the test's labels were not long enough"
+
+
+@pytest.mark.parametrize("sweep", sorted(Path(__file__).resolve().parents[2].glob("experiments/*.yaml")),
+                         ids=lambda p: p.name)
+def test_every_committed_experiment_validates(sweep):
+    done = run("validate", sweep)
+    assert done.returncode == 0, done.stderr

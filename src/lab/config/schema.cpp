@@ -345,7 +345,8 @@ std::vector<KeySpec> build_schema() {
           false, 1, "Test accuracy that counts as converged (epochs_to_target); 0: none."),
       bool_key(
           "stats.online_dead", [](auto& c) -> auto& { return c.stats.online_dead; },
-          "Track dead_fraction_epoch during training (one reduction per layer per step)."),
+          "Track dead_fraction_epoch and preact_grad_norm during training (one reduction and "
+          "one norm per layer per step)."),
       int_key(
           "stats.log_every_steps", [](auto& c) -> auto& { return c.stats.log_every_steps; }, 0,
           "steps.csv: record the mean training loss of every K optimizer steps; 0: no step rows."),

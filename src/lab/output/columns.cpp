@@ -222,6 +222,13 @@ const std::vector<Column<LayerRow>>& layer_table() {
        "L2 norm of the layer's weight gradient, averaged over the epoch's steps (empty at epoch "
        "0): vanishing (small in early layers) or exploding gradients",
        [](R r) { return csv_number(r.layer.grad_norm); }},
+      {"preact_grad_norm", "number",
+       "the loss's gradient with respect to the layer's pre-activations, per unit: "
+       "||dL/dz||_F / sqrt(units) over the minibatch (and positions), averaged over the "
+       "epoch's steps; empty at epoch 0 and with `stats.online_dead: false`. Unlike "
+       "`grad_norm` (weight gradients, which scale with fan-in) it compares across layers: "
+       "layer 0 / last layer much below 1 = vanishing gradients",
+       [](R r) { return csv_number(r.layer.preact_grad_norm); }},
       {"weight_norm", "number", "L2 (Frobenius) norm of the layer's weight after the epoch",
        [](R r) { return csv_number(r.layer.weight_norm); }},
       {"slope_mean", "number", "PReLU only: the mean of the layer's learned slopes",

@@ -67,7 +67,8 @@ bool parameters_finite(Network& net) {
 // The per-layer statistics on the probe set, appended to `result`.
 void measure_layers(Network& net, const at::Tensor& probe, const torch::Device& device,
                     int64_t epoch, const OnlineDeadTracker* tracker,
-                    const std::vector<double>& grad_norms, TrialResult* result) {
+                    const std::vector<double>& grad_norms,
+                    const std::vector<double>& preact_grad_norms, TrialResult* result) {
   net->eval();  // RReLU: the deterministic mean slope
   std::vector<at::Tensor> pre;
   at::Tensor outputs;
@@ -89,6 +90,7 @@ void measure_layers(Network& net, const at::Tensor& probe, const torch::Device& 
     r.saturated_fraction = saturated_fraction(pre[l], layer.activation);
     r.negative_fraction = negative_fraction(pre[l]);
     if (l < grad_norms.size()) r.grad_norm = grad_norms[l];
+    if (l < preact_grad_norms.size()) r.preact_grad_norm = preact_grad_norms[l];
     r.weight_norm = layer.weight.detach().norm().item<double>();
     if (slopes[l].defined()) {
       const auto s = slopes[l].detach().to(torch::kDouble);
@@ -207,7 +209,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     e.val_loss = val_eval.loss;
     e.val_accuracy = val_eval.accuracy;
     result->epochs.push_back(e);
-    measure_layers(net, data.probe_x, device, 0, nullptr, {}, result);
+    measure_layers(net, data.probe_x, device, 0, nullptr, {}, {}, result);
     if (on_epoch) on_epoch(0);
   }
 
@@ -232,7 +234,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     net->train();
     tracker.reset();
     const size_t layers = net->hidden().size();
-    std::vector<double> grad_norm_sum(layers, 0.0);
+    std::vector<double> grad_norm_sum(layers, 0.0), preact_grad_sum(layers, 0.0);
     double loss_sum = 0, correct = 0, stats_seconds = 0, eval_seconds = 0;
     int64_t steps = 0;
     const auto order = torch::randperm(n, torch::kLong).to(device);
@@ -257,10 +259,19 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
         return;
       }
       last_finite = loss_value;
+      // The pre-activations' gradients, for preact_grad_norm (see columns.cpp).
+      for (auto& z : pre) z.retain_grad();
       loss.backward();
       optimizer->step();
       const auto stats_start = Clock::now();
-      for (size_t l = 0; l < pre.size(); ++l) tracker.observe(l, pre[l]);
+      for (size_t l = 0; l < pre.size(); ++l) {
+        tracker.observe(l, pre[l]);
+        const auto& g = pre[l].grad();
+        if (g.defined()) {
+          const double units = static_cast<double>(net->hidden()[l].units);
+          preact_grad_sum[l] += g.norm().item<double>() / std::sqrt(units);
+        }
+      }
       for (size_t l = 0; l < layers; ++l) {
         const auto& g = net->hidden()[l].weight.grad();
         if (g.defined()) grad_norm_sum[l] += g.norm().item<double>();
@@ -325,11 +336,15 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
                         std::to_string(initial_loss);
       return;
     }
-    std::vector<double> grad_norms(layers);
+    std::vector<double> grad_norms(layers), preact_grad_norms;
     for (size_t l = 0; l < layers; ++l)
       grad_norms[l] = grad_norm_sum[l] / std::max<int64_t>(1, steps);
+    if (config.stats.online_dead) {
+      for (size_t l = 0; l < layers; ++l)
+        preact_grad_norms.push_back(preact_grad_sum[l] / std::max<int64_t>(1, steps));
+    }
     measure_layers(net, data.probe_x, device, epoch, config.stats.online_dead ? &tracker : nullptr,
-                   grad_norms, result);
+                   grad_norms, preact_grad_norms, result);
     if (on_epoch) on_epoch(epoch);
   }
   if (t.epochs > 0 && data.classes > 0) {

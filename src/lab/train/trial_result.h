@@ -41,7 +41,8 @@ struct LayerRecord {
   double dead_fraction_epoch = kNaN;  // empty at epoch 0 and when not tracked
   double saturated_fraction = kNaN;
   double negative_fraction = kNaN;
-  double grad_norm = kNaN;  // mean over the epoch's steps; empty at epoch 0
+  double grad_norm = kNaN;         // mean over the epoch's steps; empty at epoch 0
+  double preact_grad_norm = kNaN;  // ||dL/dz||_F / sqrt(units), mean over the epoch's steps
   double weight_norm = kNaN;
   double slope_mean = kNaN, slope_min = kNaN, slope_max = kNaN;  // PReLU only
   bool network_dead = false;
