@@ -60,8 +60,9 @@ def bench_op(label):
 class Group:
     """One comparison: the trials of one value of the --by columns."""
 
-    def __init__(self, trials, epochs, layers):
+    def __init__(self, trials, epochs, layers, steps=None):
         self.trials, self.epochs, self.layers = trials, epochs, layers
+        self.steps = steps if steps is not None else pd.DataFrame()
         self.activations = sorted(trials.activation.unique(), key=self.order)
 
     @staticmethod
@@ -97,6 +98,14 @@ class Group:
         candidates = ok[ok["train.lr"].isin(every_seed_ok[every_seed_ok].index)]
         means = (candidates if not candidates.empty else ok).groupby("train.lr")[column].mean()
         return means.idxmax() if means.notna().any() else t["train.lr"].iloc[0]
+
+    def add_examples_to(self, threshold):
+        """trials.examples_to_threshold: training examples seen at the first
+        steps.csv evaluation with validation accuracy >= threshold (NaN if never)."""
+        s = self.steps.dropna(subset=["val_accuracy"])
+        reached = s[s.val_accuracy >= threshold].groupby("trial_id").examples.min()
+        self.trials = self.trials.copy()
+        self.trials["examples_to_threshold"] = self.trials.trial_id.map(reached).astype(float)
 
     def reported_accuracy_column(self):
         """Test accuracy at the validation-chosen epoch when recorded."""
@@ -191,6 +200,13 @@ def build_table(group, bench):
     add("Epochs to target (seeds reaching it, Wilson CI)", {a: reached(a) for a in acts})
     cells, recs = mark_row(group, "loss_auc", False)
     add("Mean training loss over epochs (lower = faster)", cells, recs)
+    threshold = examples_threshold(group)
+    if threshold is not None:
+        group.add_examples_to(threshold)
+        cells, recs = mark_row(group, "examples_to_threshold", False,
+                               lambda m, h: format_mean_ci(m, h, 0))
+        add(f"Training examples to validation accuracy ≥ {threshold:.3f} (steps.csv; ok seeds "
+            "reaching it)", cells, recs)
     # Dying
     # Note: a unit is *dead* only where its gradient is zero for every input:
     # under ReLU, pre-activation <= 0 on every probe input. The same
@@ -233,6 +249,18 @@ def build_table(group, bench):
         return f"{trains}/{len(by_lr)} LRs (every seed ok); not ok: {failed}"
     add("Learning rates it trains at; trials not ok", {a: robustness(a) for a in acts})
     return rows, long
+
+
+def examples_threshold(group):
+    """The validation accuracy that convergence speed is measured to: 90% of
+    the lowest best-LR mean final validation accuracy among the activations,
+    so that every activation can reach it."""
+    if group.steps.empty or "val_accuracy" not in group.steps.columns:
+        return None
+    finals = [np.nanmean(group.by_seed(a, group.best_lr(a), "final_val_accuracy"))
+              for a in group.activations if "final_val_accuracy" in group.trials.columns]
+    finals = [f for f in finals if not math.isnan(f)]
+    return 0.9 * min(finals) if finals else None
 
 
 def relabel_dying(cells):
@@ -383,8 +411,9 @@ def main(argv=None):
         key = key if isinstance(key, tuple) else (key,)
         title = ", ".join(f"{c}={v}" for c, v in zip(by, key)) or "all trials"
         ids = set(t.trial_id)
-        group = Group(t, data["epochs"][data["epochs"].trial_id.isin(ids)] if not data["epochs"].empty else data["epochs"],
-                      data["layers"][data["layers"].trial_id.isin(ids)] if not data["layers"].empty else data["layers"])
+        subset = {name: (df[df.trial_id.isin(ids)] if not df.empty else df)
+                  for name, df in data.items() if name != "trials"}
+        group = Group(t, subset["epochs"], subset["layers"], subset["steps"])
         rows, records = build_table(group, bench)
         claims = folklore(group, bench)
         text.append(markdown(title, rows, group.activations, claims))

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 
-TABLES = ("trials", "epochs", "layers")
+TABLES = ("trials", "epochs", "layers", "steps")  # steps.csv: newer results only
 
 
 def _csvs(folder: Path, table: str):
@@ -15,7 +15,8 @@ def _csvs(folder: Path, table: str):
 
 
 def load_results(folders):
-    """{"trials": df, "epochs": df, "layers": df} over all folders.
+    """{"trials": df, "epochs": df, "layers": df, "steps": df} over all folders
+    (steps empty for results written before steps.csv existed).
 
     A trial present in several folders (a requeued shard, a repeated run) is
     kept once: trial ids are hashes of the full configuration.
@@ -30,7 +31,7 @@ def load_results(folders):
             frames += [pd.read_csv(p) for p in paths]
         df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         keys = {"trials": ["trial_id"], "epochs": ["trial_id", "epoch"],
-                "layers": ["trial_id", "epoch", "layer"]}[table]
+                "layers": ["trial_id", "epoch", "layer"], "steps": ["trial_id", "step"]}[table]
         if not df.empty:
             df = df.drop_duplicates(subset=keys, keep="last").reset_index(drop=True)
         out[table] = df

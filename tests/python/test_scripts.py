@@ -66,7 +66,7 @@ def test_verdicts_have_three_outcomes():
 def fixture(folder: Path, leaky_better: bool, seeds=10, diverged=()):
     """relu vs leaky_relu, `seeds` seeds, 2 learning rates, with a clear winner.
     `diverged`: (activation, lr, seed) of trials that diverged (no final metrics)."""
-    rows, epochs, layers = [], [], []
+    rows, epochs, layers, steps = [], [], [], []
     for act in ["relu", "leaky_relu(negative_slope=0.2)"]:
         for lr in [0.01, 0.1]:
             for seed in range(seeds):
@@ -80,11 +80,18 @@ def fixture(folder: Path, leaky_better: bool, seeds=10, diverged=()):
                              "train.epochs": 2, "model.depth": 0, "model.width": 0,
                              "final_test_accuracy": None if failed else acc,
                              "best_val_accuracy": None if failed else acc + 0.01,
+                             "final_val_accuracy": None if failed else acc + 0.01,
                              "test_accuracy_at_best_val": None if failed else acc,
                              "epochs_to_target": 2 if good else None,
                              "loss_auc": 0.4 if good else 0.5 + 0.001 * seed,
                              "dead_fraction_init": 0.0, "dead_fraction_end": 0.05 if act == "relu" else 0.0,
                              "network_dead_init": False, "seconds_per_epoch": 1.0 + 0.01 * seed})
+                # Validation accuracy at 1000, 2000, 3000 examples: the better one
+                # gets there first.
+                curve = [0.75, 0.80, 0.85] if good else [0.50, 0.60, 0.76]
+                for k, v in enumerate(curve):
+                    steps.append({"trial_id": tid, "step": 10 * (k + 1), "epoch": 1,
+                                  "examples": 1000 * (k + 1), "train_loss": 1.0, "val_accuracy": v})
                 for e in range(3):
                     epochs.append({"trial_id": tid, "epoch": e, "test_accuracy": acc * e / 2, "train_loss": 1.0})
                     for layer in range(2):
@@ -95,7 +102,21 @@ def fixture(folder: Path, leaky_better: bool, seeds=10, diverged=()):
     pd.DataFrame(rows).to_csv(folder / "trials.csv", index=False)
     pd.DataFrame(epochs).to_csv(folder / "epochs.csv", index=False)
     pd.DataFrame(layers).to_csv(folder / "layers.csv", index=False)
+    pd.DataFrame(steps).to_csv(folder / "steps.csv", index=False)
     return folder
+
+
+def test_convergence_speed_in_examples_from_steps_csv(tmp_path):
+    folder = fixture(tmp_path / "steps", True)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    # Threshold: 0.9 x relu's mean final validation accuracy at its best LR
+    # (0.80 + 0.0045 + 0.01 = 0.8145) = 0.733: leaky reaches it at 1000
+    # examples, relu at 3000 (0.76).
+    row = next(l for l in text.splitlines() if l.startswith("| Training examples to validation accuracy"))
+    assert "≥ 0.733" in row, row
+    cells = [c.strip() for c in row.split("|")[2:4]]
+    assert cells[0].startswith("3000") and cells[1].startswith("**1000"), cells
 
 
 def test_compare_table_and_verdict_flip(tmp_path, capsys):
