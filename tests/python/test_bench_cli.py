@@ -45,3 +45,18 @@ def test_cuda_without_a_gpu_fails_with_a_reason():
 def test_unknown_device_is_refused():
     p = run("--device", "tpu")
     assert p.returncode == 2 and "--device must be cpu or cuda" in p.stderr
+
+
+@pytest.mark.parametrize("arch", ["mlp", "cnn"])
+def test_the_training_benchmark_sweep_is_valid(tmp_path, arch):
+    # scripts/bench_training.py times relulab on a sweep it generates; a key
+    # renamed in the schema must fail here, not in the middle of a benchmark.
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    import bench_training
+    sweep = tmp_path / f"{arch}.yaml"
+    sweep.write_text(bench_training.SWEEP.format(arch=arch, epochs=1, activation="gelu"))
+    p = subprocess.run([BIN, "validate", str(sweep)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "1 trials" in p.stdout

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Training speed: relulab's trainer against the plain PyTorch script
+(scripts/reference_training.py) and the epoch's GEMM-only floor, interleaved.
+
+For each repetition and activation it runs, in turn: relulab (one trial of a
+generated sweep, `--jobs 1`, one thread), the reference script, and the
+GEMM-only timing, with a throwaway process between timed runs (the first
+process after a large one runs slowly here for seconds). Epoch time is the
+training steps only (relulab's epochs.csv `seconds`, the script's own timer).
+Prints per activation the medians with min–max and the ratios relulab/script,
+relulab/floor and script/floor; also the share of relulab's trial wall time
+spent outside the training steps (evaluation, statistics, records).
+
+Do not run it while anything else uses the cores (compiles, tests, sweeps).
+Usage: scripts/bench_training.py [--arch mlp|cnn] [--repetitions 5] [--epochs 2]
+       [--activations relu,gelu] [--relulab build/relulab]
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SWEEP = """name: bench_training
+base:
+  data: {{dataset: fashion-mnist, train_subset: 0, validation: 0, probe_size: 1000}}
+  model: {{arch: {arch}, hidden: [256, 256], channels: [16, 32]}}
+  train: {{epochs: {epochs}, batch_size: 128, optimizer: sgd, momentum: 0.9, lr: 0.01, threads: 1}}
+  activation: {activation}
+"""
+
+
+def throwaway():
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+
+def run_relulab(binary, arch, activation, epochs, folder):
+    sweep = folder / f"{arch}-{activation}.yaml"
+    sweep.write_text(SWEEP.format(arch=arch, epochs=epochs, activation=activation))
+    out = folder / f"out-{arch}-{activation}"
+    subprocess.run([binary, "sweep", str(sweep), "--jobs", "1", "--force", "--out", str(out)],
+                   check=True, capture_output=True)
+    epochs_csv = pd.read_csv(out / "epochs.csv")
+    trial = pd.read_csv(out / "trials.csv").iloc[0]
+    per_epoch = epochs_csv[epochs_csv.epoch > 0].seconds.mean()
+    outside = 1 - epochs_csv.seconds.sum() / trial.wall_seconds
+    return per_epoch, outside
+
+
+def run_script(arch, activation, epochs, gemm_only=False):
+    command = [sys.executable, str(ROOT / "scripts" / "reference_training.py"), "--arch", arch,
+               "--activation", activation, "--epochs", str(epochs)]
+    if gemm_only:
+        command.append("--gemm-only")
+    result = json.loads(subprocess.run(command, check=True, capture_output=True,
+                                       text=True).stdout.strip().splitlines()[-1])
+    return result["gemm_seconds_per_epoch"] if gemm_only else statistics.mean(result["seconds_per_epoch"])
+
+
+def summary(values):
+    return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
+
+
+def ratio(a, b):
+    r = [x / y for x, y in zip(a, b)]
+    return f"{statistics.median(r):.2f} ({min(r):.2f}–{max(r):.2f})"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--arch", choices=["mlp", "cnn"], default="mlp")
+    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--activations", default="relu,leaky_relu,prelu,gelu,tanh,sigmoid")
+    parser.add_argument("--relulab", default=str(ROOT / "build" / "relulab"))
+    args = parser.parse_args()
+    acts = [a for a in args.activations.split(",") if a]
+    times = {a: {"relulab": [], "script": [], "floor": [], "outside": []} for a in acts}
+    with tempfile.TemporaryDirectory() as tmp:
+        for rep in range(args.repetitions):
+            for a in acts:
+                throwaway()
+                per_epoch, outside = run_relulab(args.relulab, args.arch, a, args.epochs, Path(tmp))
+                times[a]["relulab"].append(per_epoch)
+                times[a]["outside"].append(outside)
+                throwaway()
+                times[a]["script"].append(run_script(args.arch, a, args.epochs))
+                throwaway()
+                times[a]["floor"].append(run_script(args.arch, a, args.epochs, gemm_only=True))
+            print(f"repetition {rep + 1}/{args.repetitions} done", file=sys.stderr)
+    print(f"{args.arch}, Fashion-MNIST 60000 images, batch 128, SGD momentum 0.9, 1 thread, "
+          f"{args.epochs} epochs, {args.repetitions} interleaved repetitions: seconds per epoch "
+          "(training steps), median (min–max)")
+    print("| activation | relulab s/epoch | script s/epoch | GEMM floor s/epoch | relulab/script "
+          "| relulab/floor | script/floor | relulab trial outside training |")
+    print("|---|---|---|---|---|---|---|---|")
+    for a in acts:
+        t = times[a]
+        print(f"| {a} | {summary(t['relulab'])} | {summary(t['script'])} | {summary(t['floor'])} | "
+              f"{ratio(t['relulab'], t['script'])} | {ratio(t['relulab'], t['floor'])} | "
+              f"{ratio(t['script'], t['floor'])} | "
+              f"{statistics.median(t['outside']) * 100:.0f}% |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
