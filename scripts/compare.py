@@ -205,8 +205,17 @@ def build_table(group, bench):
         group.add_examples_to(threshold)
         cells, recs = mark_row(group, "examples_to_threshold", False,
                                lambda m, h: format_mean_ci(m, h, 0))
-        add(f"Training examples to validation accuracy ≥ {threshold:.3f} (steps.csv; ok seeds "
-            "reaching it)", cells, recs)
+        add(f"Training examples to validation accuracy ≥ {threshold:.3f} at best LR (steps.csv)",
+            cells, recs)
+        # The same at each learning rate, matched across activations.
+        for lr in sorted(group.trials["train.lr"].unique()):
+            cells = {}
+            for a in acts:
+                reached = group.by_seed(a, lr, "examples_to_threshold")
+                m, h = mean_ci95(reached)
+                n_ok, _ = group.counts(a, lr)
+                cells[a] = format_mean_ci(m, h, 0) + f" ({int(reached.notna().sum())}/{n_ok} reach it)"
+            add(f"Training examples to validation accuracy ≥ {threshold:.3f} at lr={lr:g}", cells)
     # Dying
     # Note: a unit is *dead* only where its gradient is zero for every input:
     # under ReLU, pre-activation <= 0 on every probe input. The same
