@@ -305,8 +305,9 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   const auto report = merge_trial_records(dir, sweep, out, only);
   write_run_metadata(out, sweep, {options.command_line, jobs, started, utc_now()});
   const auto rows = read_csv((fs::path(out) / "trials.csv").string());
-  std::cout << "\nSummary of " << out << "/trials.csv (best configuration per activation; mean "
-            << "and 95% CI over seeds):\n"
+  std::cout << "\nSummary of " << out << "/trials.csv (best configuration per activation by "
+            << "validation accuracy; test accuracy at the validation-chosen epoch, mean and 95% CI "
+            << "over the ok seeds):\n"
             << format_summary(summarise(rows));
   if (report.failed > 0) {
     log::warn(report.failed, " trial(s) did not end ok (status and message in trials.csv)");

@@ -64,12 +64,23 @@ std::vector<SummaryRow> summarise(const std::vector<CsvRow>& rows) {
   }
   struct Group {
     std::vector<std::string> config;
+    std::vector<double> selection;  // what picks the best configuration
     std::vector<double> accuracy, epochs_to_target, dead_end, seconds_per_epoch;
     int64_t trials = 0, reached = 0;
   };
   const size_t arch = col("model.arch"), act = col("activation"), status = col("status"),
-               acc = col("final_test_accuracy"), ett = col("epochs_to_target"),
+               final_acc = col("final_test_accuracy"), ett = col("epochs_to_target"),
                dead = col("dead_fraction_end"), spe = col("seconds_per_epoch");
+  // Configurations are chosen on validation accuracy and reported with the
+  // test accuracy at the validation-chosen epoch, where the trials have a
+  // validation split; on the test accuracy otherwise (older results,
+  // data.validation: 0).
+  const auto optional_col = [&](const std::string& name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? header.size() : static_cast<size_t>(it - header.begin());
+  };
+  const size_t best_val = optional_col("best_val_accuracy"),
+               test_at_best_val = optional_col("test_accuracy_at_best_val");
   std::map<std::pair<std::string, std::string>, std::map<std::vector<std::string>, Group>>
       by_activation;
   for (size_t r = 1; r < rows.size(); ++r) {
@@ -80,7 +91,10 @@ std::vector<SummaryRow> summarise(const std::vector<CsvRow>& rows) {
     g.config = config;
     ++g.trials;
     if (row[status] != "ok") continue;
-    g.accuracy.push_back(number(row[acc]));
+    const bool validated = best_val < row.size() && test_at_best_val < row.size() &&
+                           !row[best_val].empty() && !row[test_at_best_val].empty();
+    g.selection.push_back(number(row[validated ? best_val : final_acc]));
+    g.accuracy.push_back(number(row[validated ? test_at_best_val : final_acc]));
     if (!row[ett].empty()) {
       ++g.reached;
       g.epochs_to_target.push_back(number(row[ett]));
@@ -92,7 +106,9 @@ std::vector<SummaryRow> summarise(const std::vector<CsvRow>& rows) {
   for (const auto& [key, groups] : by_activation) {
     const Group* best = nullptr;
     for (const auto& [config, g] : groups) {
-      if (!best || (!g.accuracy.empty() && !(mean(g.accuracy) <= mean(best->accuracy)))) best = &g;
+      if (!best || (!g.selection.empty() && !(mean(g.selection) <= mean(best->selection)))) {
+        best = &g;
+      }
     }
     // Name the keys that vary between this activation's configurations.
     std::string setting;
