@@ -41,7 +41,7 @@ HYPERPARAMETERS = {
     "relu": "none", "leaky_relu": "fixed slope", "prelu": "learned slopes", "gelu": "none",
     "sigmoid": "none", "tanh": "none", "elu": "fixed alpha", "selu": "none (fixed constants)",
     "silu": "none", "rrelu": "random slope range", "softplus": "fixed beta, threshold",
-    "mish": "none",
+    "mish": "none", "hardswish": "none",
 }
 
 

@@ -43,7 +43,8 @@
   X(SiLU, silu, Silu, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)          \
   X(Softplus, softplus, Softplus, Input, NoInplace, Tolerance, Smooth, Relu,                 \
     RELULAB_SOFTPLUS_PARAMS)                                                                 \
-  X(Mish, mish, Mish, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)
+  X(Mish, mish, Mish, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)          \
+  X(Hardswish, hardswish, Hardswish, Input, NoInplace, Tolerance, Smooth, Relu, RELULAB_NO_PARAMS)
 
 #define RELULAB_NO_PARAMS(P)
 #define RELULAB_LEAKY_RELU_PARAMS(P) P(negative_slope, 0.01, Option, "Slope for x < 0")

@@ -18,9 +18,10 @@ std::string error_of(const std::function<void()>& f) {
 }
 
 TEST(FactoryTest, ListsEveryActivation) {
-  EXPECT_EQ(nn::activation_names(),
-            (std::vector<std::string>{"elu", "gelu", "leaky_relu", "mish", "prelu", "relu", "rrelu",
-                                      "selu", "sigmoid", "silu", "softplus", "tanh"}));
+  EXPECT_EQ(
+      nn::activation_names(),
+      (std::vector<std::string>{"elu", "gelu", "hardswish", "leaky_relu", "mish", "prelu", "relu",
+                                "rrelu", "selu", "sigmoid", "silu", "softplus", "tanh"}));
 }
 
 TEST(FactoryTest, EveryNameBuildsAWorkingModule) {
@@ -50,7 +51,7 @@ TEST(FactoryTest, ParametersReachTheOptions) {
 TEST(FactoryTest, UnknownNameListsTheValidOnes) {
   const auto message = error_of([] { nn::make_activation("relu6"); });
   EXPECT_NE(
-      message.find("unknown activation 'relu6'; valid activations: elu, gelu, "
+      message.find("unknown activation 'relu6'; valid activations: elu, gelu, hardswish, "
                    "leaky_relu, mish, prelu, relu, rrelu, selu, sigmoid, silu, softplus, tanh"),
       std::string::npos)
       << message;

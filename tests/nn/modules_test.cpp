@@ -55,6 +55,7 @@ TEST(ModulesTest, PrettyPrintMatchesLibTorch) {
   EXPECT_EQ(as_torch(printed(nn::SiLU())), printed(torch::nn::SiLU()));
   EXPECT_EQ(as_torch(printed(nn::RReLU())), printed(torch::nn::RReLU()));
   EXPECT_EQ(as_torch(printed(nn::Mish())), printed(torch::nn::Mish()));
+  EXPECT_EQ(printed(nn::Hardswish()), "relulab::nn::Hardswish()");
   EXPECT_EQ(as_torch(printed(nn::Softplus(nn::SoftplusOptions().beta(2).threshold(10)))),
             printed(torch::nn::Softplus(torch::nn::SoftplusOptions().beta(2).threshold(10))));
   EXPECT_EQ(as_torch(printed(nn::RReLU(nn::RReLUOptions().lower(0.1).upper(0.2)))),
@@ -83,6 +84,9 @@ TEST(ModulesTest, SwappingLibTorchModulesChangesNothingButTheKernel) {
       {torch::nn::AnyModule(nn::SiLU()), torch::nn::AnyModule(torch::nn::SiLU())},
       {torch::nn::AnyModule(nn::Softplus()), torch::nn::AnyModule(torch::nn::Softplus())},
       {torch::nn::AnyModule(nn::Mish()), torch::nn::AnyModule(torch::nn::Mish())},
+      // LibTorch's C++ frontend has no Hardswish module: its functional op.
+      {torch::nn::AnyModule(nn::Hardswish()),
+       torch::nn::AnyModule(torch::nn::Functional([](at::Tensor x) { return at::hardswish(x); }))},
   };
   for (const auto& [ours_act, torch_act] : pairs) {
     SCOPED_TRACE(ours_act.ptr()->name());

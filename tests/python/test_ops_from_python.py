@@ -62,6 +62,7 @@ OPS = {
     "softplus": (lambda x: torch.ops.relulab.softplus(x, 1.5, 2.0),
                  lambda x: F.softplus(x, 1.5, 2.0)),
     "mish": (lambda x: torch.ops.relulab.mish(x), F.mish),
+    "hardswish": (lambda x: torch.ops.relulab.hardswish(x), F.hardswish),
     "rrelu_eval": (lambda x: torch.ops.relulab.rrelu(x, 0.1, 0.3, False),
                    lambda x: F.rrelu(x, 0.1, 0.3, False)),
 }

@@ -1,0 +1,27 @@
+// Hardswish (Howard et al. 2019): x * relu6(x + 3) / 6; backward reads the
+// input. LibTorch's formulas: the gradient is 0 below -3, x / 3 + 1/2 up to
+// 3 (both ends included), 1 above; NaN takes the middle branch, as in
+// LibTorch's vectorised kernel and ours.
+#pragma once
+
+#include "ops/math/common.h"
+
+namespace relulab {
+namespace math {
+
+template <typename T>
+struct Hardswish {
+  RELULAB_HOST_DEVICE T forward(T x) const {
+    const T shifted = x + T(3);
+    const T clamped = shifted < T(0) ? T(0) : (shifted > T(6) ? T(6) : shifted);
+    return x * clamped / T(6);
+  }
+  RELULAB_HOST_DEVICE T backward(T g, T x) const {
+    if (x < T(-3)) return T(0);
+    if (x > T(3)) return g;
+    return g * (x / T(3) + T(0.5));
+  }
+};
+
+}  // namespace math
+}  // namespace relulab
