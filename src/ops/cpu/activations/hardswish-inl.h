@@ -26,7 +26,8 @@ struct HardswishOp {
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
     using T = hn::TFromD<D>;
-    const auto clamped = hn::Min(hn::Max(hn::Add(x, hn::Set(d, T(3))), hn::Zero(d)), hn::Set(d, T(6)));
+    const auto clamped =
+        hn::Min(hn::Max(hn::Add(x, hn::Set(d, T(3))), hn::Zero(d)), hn::Set(d, T(6)));
     return hn::Div(hn::Mul(x, clamped), hn::Set(d, T(6)));
   }
   // 0 below -3, grad * (x / 3 + 1/2) up to 3, grad above; NaN takes the
