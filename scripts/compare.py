@@ -36,6 +36,7 @@ BENCH_ELEMENTS = 4 * 1024 * 1024
 SELECTION = "best_val_accuracy"           # what picks learning rates and epochs
 REPORTED = "test_accuracy_at_best_val"    # the test accuracy reported at that choice
 FEW_SEEDS = 10                            # fewer seeds than this: a warning under the table
+DEEP_LAYERS = 8                           # hidden layers a vanishing-gradient verdict needs
 
 HYPERPARAMETERS = {
     "relu": "none", "leaky_relu": "fixed slope", "prelu": "learned slopes", "gelu": "none",
@@ -348,7 +349,8 @@ def folklore(group, bench):
         # pre-activations over the last layer's, in the last epoch, at each
         # learning rate both activations share (a common LR, not each one's best).
         lay = group.layers.dropna(subset=["preact_grad_norm"])
-        if not lay.empty and lay.layer.max() > 0:
+        # Vanishing is a deep-network question: shallower networks are not judged.
+        if not lay.empty and lay.layer.max() + 1 >= DEEP_LAYERS:
             last_layer = lay.layer.max()
             last_epoch = lay.groupby("trial_id").epoch.transform("max")
             g = lay[lay.epoch == last_epoch].pivot_table(index="trial_id", columns="layer",

@@ -206,8 +206,8 @@ def test_born_dead_plot(tmp_path):
     assert (folder / "born_dead.png").exists()
 
 
-def vanishing_fixture(folder: Path, sigmoid_first_layer: float):
-    """relu and sigmoid, 3 hidden layers, 10 seeds, one LR: sigmoid's layer-0
+def vanishing_fixture(folder: Path, sigmoid_first_layer: float, depth=8):
+    """relu and sigmoid, `depth` hidden layers, 10 seeds, one LR: sigmoid's layer-0
     pre-activation gradient is `sigmoid_first_layer` x its last layer's."""
     rows, layers = [], []
     for act in ["relu", "sigmoid"]:
@@ -217,7 +217,7 @@ def vanishing_fixture(folder: Path, sigmoid_first_layer: float):
                          "seed": seed, "status": "ok", "final_test_accuracy": 0.8,
                          "dead_fraction_init": 0.0, "dead_fraction_end": 0.0, "loss_auc": 0.5,
                          "epochs_to_target": 1, "seconds_per_epoch": 1.0})
-            for layer in range(3):
+            for layer in range(depth):
                 first = sigmoid_first_layer if act == "sigmoid" else 1.0
                 value = (first if layer == 0 else 1.0) * (1 + 0.01 * seed)
                 layers.append({"trial_id": tid, "epoch": 1, "layer": layer, "dead_fraction": 0.0,
@@ -236,3 +236,10 @@ def test_vanishing_claim_from_pre_activation_gradients(tmp_path, first_layer, ex
     text = (folder / "tables.md").read_text()
     line = next(l for l in text.splitlines() if l.startswith("| sigmoid suffers from vanishing gradients (lr=0.01)"))
     assert f"| {expected} |" in line, line
+
+
+
+def test_no_vanishing_verdict_for_a_shallow_network(tmp_path):
+    folder = vanishing_fixture(tmp_path / "shallow", 1e-3, depth=3)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    assert "vanishing gradients" not in (folder / "tables.md").read_text()
