@@ -64,6 +64,16 @@ bool parameters_finite(Network& net) {
   return true;
 }
 
+// Ends the trial as diverged at `step`; see Note [Trial outcomes].
+void record_divergence(const char* what, int64_t step, int64_t epoch, double last_finite,
+                       TrialResult* result) {
+  result->status = "diverged";
+  result->diverged_step = step;
+  result->last_finite_loss = last_finite;
+  result->message =
+      std::string(what) + " " + std::to_string(step) + " (epoch " + std::to_string(epoch) + ")";
+}
+
 // The per-layer statistics on the probe set, appended to `result`.
 void measure_layers(Network& net, const at::Tensor& probe, const torch::Device& device,
                     int64_t epoch, const OnlineDeadTracker* tracker,
@@ -251,12 +261,8 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
       const double loss_value = loss.item<double>();
       ++step;
       if (!std::isfinite(loss_value)) {
-        result->status = "diverged";
-        result->diverged_step = step;
-        result->last_finite_loss = last_finite;
-        result->message = "non-finite training loss at step " + std::to_string(step) + " (epoch " +
-                          std::to_string(epoch) + ")";
-        return;
+        return record_divergence("non-finite training loss at step", step, epoch, last_finite,
+                                 result);
       }
       last_finite = loss_value;
       // The pre-activations' gradients, for preact_grad_norm (see columns.cpp).
@@ -314,12 +320,8 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     e.train_loss = loss_sum / n;
     e.train_accuracy = correct / n;
     if (!parameters_finite(net)) {
-      result->status = "diverged";
-      result->diverged_step = step;
-      result->last_finite_loss = last_finite;
-      result->message = "non-finite parameters after step " + std::to_string(step) + " (epoch " +
-                        std::to_string(epoch) + ")";
-      return;
+      return record_divergence("non-finite parameters after step", step, epoch, last_finite,
+                               result);
     }
     const auto test_eval = evaluate(net, data.test_x, data.test_y, device);
     const auto val_eval = evaluate(net, data.val_x, data.val_y, device);
