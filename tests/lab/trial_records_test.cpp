@@ -10,6 +10,7 @@
 
 #include "lab/config/sweep.h"
 #include "lab/output/csv.h"
+#include "lab/output/remove_tree.h"
 #include "lab/output/trial_records.h"
 
 namespace relulab {
@@ -25,7 +26,7 @@ struct Fixture {
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = ::testing::TempDir() + "/records_" + name + "_" + std::to_string(::getpid());
-  fs::remove_all(f.dir);
+  remove_tree(f.dir);
   fs::create_directories(fs::path(f.dir) / "trials");
   const auto file = f.dir + ".yaml";
   std::ofstream(file) << "name: rec\nseeds: 3\nbase: {data: {dataset: spirals}}\n"
@@ -193,7 +194,7 @@ TEST(TrialRecordsTest, ACorruptRecordIsMovedAsideSoItsTrialRunsAgain) {
 
 TEST(AtomicWriteTest, APlantedSymlinkAtTheTemporaryNameIsNotFollowed) {
   const auto dir = fs::path(::testing::TempDir()) / ("atomic_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  remove_tree(dir.string());
   fs::create_directories(dir);
   const auto victim = dir / "victim.txt";
   std::ofstream(victim) << "precious";

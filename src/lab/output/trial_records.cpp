@@ -16,6 +16,7 @@
 
 #include "lab/config/schema.h"
 #include "lab/output/columns.h"
+#include "lab/output/remove_tree.h"
 #include "lab/output/csv.h"
 #include "lab/output/provenance.h"
 
@@ -59,7 +60,7 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
 
   const fs::path final_dir = record_dir(dir, trial);
   const fs::path tmp_dir = fs::path(dir) / "trials" / (".tmp-" + trial.id + "-" + unique_suffix());
-  fs::remove_all(tmp_dir);
+  remove_tree(tmp_dir.string());
   fs::create_directories(tmp_dir);
   write_file_atomically((tmp_dir / "trial.csv").string(), trial_csv);
   write_file_atomically((tmp_dir / "epochs.csv").string(), epochs_csv);
@@ -87,7 +88,7 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
       fsync_directory(trials_dir);
       return;
     }
-    fs::remove_all(tmp_dir);
+    remove_tree(tmp_dir.string());
     if (error == EEXIST || error == ENOTEMPTY || error == EINVAL)
       return;  // a record is there: keep it
     throw std::runtime_error(final_dir.string() +
@@ -103,7 +104,7 @@ void write_trial_record(const std::string& dir, const Sweep& sweep, const Trial&
     }
     std::error_code ec;
     fs::rename(tmp_dir, final_dir, ec);
-    if (!old_dir.empty()) fs::remove_all(old_dir);
+    if (!old_dir.empty()) remove_tree(old_dir.string());
     if (!ec) {
       fsync_directory(trials_dir);
       return;
@@ -273,7 +274,7 @@ void remove_partial_writes(const std::string& dir) {
       // ".tmp-<12-hex id>-<host>-<pid>", ".old-<id>-<host>-<pid>"
       const bool temporary = name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0;
       if (temporary && name.size() > 18 && writer_is_gone(name.substr(18)))
-        fs::remove_all(entry.path());
+        remove_tree(entry.path().string());
     }
   }
   if (fs::exists(dir)) {

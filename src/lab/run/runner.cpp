@@ -27,6 +27,7 @@
 
 #include "lab/output/csv.h"
 #include "lab/output/provenance.h"
+#include "lab/output/remove_tree.h"
 #include "lab/output/results_lock.h"
 #include "lab/output/run_metadata.h"
 #include "lab/output/trial_records.h"
@@ -119,7 +120,7 @@ int run_sweep(const Sweep& sweep, const RunOptions& options) {
   if (options.force) {
     if (shard.active())
       throw std::runtime_error("--force discards every shard's results: run it without --shard");
-    fs::remove_all(fs::path(dir) / "trials");
+    remove_tree((fs::path(dir) / "trials").string());
     fs::create_directories(fs::path(dir) / "trials");
   }
   const std::string started = utc_now();

@@ -30,14 +30,15 @@ struct HardswishOp {
         hn::Min(hn::Max(hn::Add(x, hn::Set(d, T(3))), hn::Zero(d)), hn::Set(d, T(6)));
     return hn::Div(hn::Mul(x, clamped), hn::Set(d, T(6)));
   }
-  // 0 below -3, grad * (x / 3 + 1/2) up to 3, grad above; NaN takes the
-  // middle branch (NaN), as in LibTorch's vectorised kernel.
+  // 0 up to -3, grad * (x / 3 + 1/2) strictly between, grad from 3 on (the
+  // kinks take the outer branch, as in LibTorch 2.x, CPU and CUDA); NaN takes
+  // the middle branch (NaN), as in LibTorch's vectorised kernel.
   template <class D>
   HWY_INLINE hn::Vec<D> Backward(D d, hn::Vec<D> g, hn::Vec<D> x) const {
     using T = hn::TFromD<D>;
     const auto middle = hn::Mul(g, hn::Add(hn::Div(x, hn::Set(d, T(3))), hn::Set(d, T(0.5))));
-    const auto upper = hn::IfThenElse(hn::Gt(x, hn::Set(d, T(3))), g, middle);
-    return hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, T(-3))), upper);
+    const auto upper = hn::IfThenElse(hn::Ge(x, hn::Set(d, T(3))), g, middle);
+    return hn::IfThenZeroElse(hn::Le(x, hn::Set(d, T(-3))), upper);
   }
 };
 
