@@ -149,6 +149,29 @@ TEST(TrainerTest, StepsAreLoggedEveryKStepsWithValidationEvaluations) {
   EXPECT_EQ(evaluations, 3 * 2);  // steps 5 and 10 of each epoch
 }
 
+// Within an epoch, validation uses the first stats.step_val_examples
+// examples; the epoch's last row carries the whole set's accuracy, the same
+// number as epochs.csv's.
+TEST(TrainerTest, StepValidationUsesAPrefixAndTheEpochEndTheWholeSet) {
+  auto config = small_trial();
+  config.stats.log_every_steps = 0;
+  config.stats.evals_per_epoch = 2;
+  config.stats.step_val_examples = 7;
+  const auto data = load_dataset(config.data);
+  ASSERT_GT(data.val_x.size(0), 7);
+  const auto r = run_trial(config, data);
+  ASSERT_EQ(r.status, "ok") << r.message;
+  ASSERT_EQ(r.steps.size(), 6u);
+  for (const auto& s : r.steps) {
+    if (s.step % 10 == 0) {
+      EXPECT_EQ(s.val_accuracy, r.epochs[s.epoch].val_accuracy) << s.step;
+    } else {
+      const double correct = s.val_accuracy * 7;
+      EXPECT_NEAR(correct, std::round(correct), 1e-9) << s.step << ": not out of 7 examples";
+    }
+  }
+}
+
 // Eight sigmoid layers: the loss's gradient reaching layer 0's
 // pre-activations is a small fraction of the last layer's (sigmoid' <= 1/4
 // per layer); ReLU's shrinks far less. Per unit, so widths do not matter.

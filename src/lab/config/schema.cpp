@@ -185,29 +185,19 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // or data.samples: 1e12 is refused with a message instead of hanging or
 // exhausting memory. Generous for real work; seeds stay within int32.
 const std::map<std::string, double>& integer_maxima() {
-  static const std::map<std::string, double> maxima = {{"seed", 2147483647},
-                                                       {"data.seed", 2147483647},
-                                                       {"data.train_subset", 1e8},
-                                                       {"data.test_subset", 1e8},
-                                                       {"data.validation", 1e8},
-                                                       {"stats.log_every_steps", 1e9},
-                                                       {"stats.evals_per_epoch", 1e4},
-                                                       {"data.probe_size", 1e6},
-                                                       {"data.samples", 1e8},
-                                                       {"data.test_samples", 1e8},
-                                                       {"data.input_dim", 1e6},
-                                                       {"data.classes", 1e5},
-                                                       {"data.arms", 1e4},
-                                                       {"data.teacher_width", 1e6},
-                                                       {"data.teacher_depth", 1000},
-                                                       {"model.hidden", 1e6},
-                                                       {"model.depth", 1000},
-                                                       {"model.width", 1e6},
-                                                       {"model.channels", 1e5},
-                                                       {"train.epochs", 1e6},
-                                                       {"train.batch_size", 1e7},
-                                                       {"train.step_size", 1e6},
-                                                       {"train.threads", 256}};
+  static const std::map<std::string, double> maxima = {
+      {"seed", 2147483647},           {"data.seed", 2147483647},
+      {"data.train_subset", 1e8},     {"data.test_subset", 1e8},
+      {"data.validation", 1e8},       {"stats.log_every_steps", 1e9},
+      {"stats.evals_per_epoch", 1e4}, {"stats.step_val_examples", 1e8},
+      {"data.probe_size", 1e6},       {"data.samples", 1e8},
+      {"data.test_samples", 1e8},     {"data.input_dim", 1e6},
+      {"data.classes", 1e5},          {"data.arms", 1e4},
+      {"data.teacher_width", 1e6},    {"data.teacher_depth", 1000},
+      {"model.hidden", 1e6},          {"model.depth", 1000},
+      {"model.width", 1e6},           {"model.channels", 1e5},
+      {"train.epochs", 1e6},          {"train.batch_size", 1e7},
+      {"train.step_size", 1e6},       {"train.threads", 256}};
   return maxima;
 }
 
@@ -354,6 +344,10 @@ std::vector<KeySpec> build_schema() {
           "stats.evals_per_epoch", [](auto& c) -> auto& { return c.stats.evals_per_epoch; }, 0,
           "steps.csv: evaluate validation accuracy this many times per epoch (at equal step "
           "intervals, the epoch's end included); 0: only at epoch ends (epochs.csv)."),
+      int_key(
+          "stats.step_val_examples", [](auto& c) -> auto& { return c.stats.step_val_examples; }, 0,
+          "steps.csv: the evaluations within an epoch use the first N validation examples "
+          "(0: all); the epoch's last row has the whole validation set's accuracy (epochs.csv)."),
   });
 }
 

@@ -72,6 +72,8 @@ struct StatsConfig {
   bool online_dead = true;       // track dead_fraction_epoch during training
   int64_t log_every_steps = 50;  // steps.csv: training loss every K steps (0: off)
   int64_t evals_per_epoch = 4;   // steps.csv: validation accuracy this often per epoch (0: off)
+  int64_t step_val_examples =
+      2000;  // ... within an epoch on this many validation examples (0: all)
 };
 
 struct TrialConfig {

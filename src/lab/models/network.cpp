@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "lab/models/max_pool.h"
 #include "relulab/nn/factory.h"
 #include "relulab/nn/modules.h"
 
@@ -61,7 +62,7 @@ at::Tensor NetworkImpl::forward(const at::Tensor& input, std::vector<at::Tensor>
     const at::Tensor z = layer.transform.forward(x);
     if (pre) pre->push_back(z);
     x = layer.activation.forward(z);
-    if (conv_) x = torch::max_pool2d(x, 2);
+    if (conv_) x = max_pool2x2(x);
   }
   return head_->forward(conv_ ? x.flatten(1) : x);
 }

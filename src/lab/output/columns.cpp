@@ -177,8 +177,9 @@ const std::vector<Column<StepRow>>& step_table() {
        "mean minibatch training loss of the steps since the previous row (as trained)",
        [](R r) { return csv_number(r.step.train_loss); }},
       {"val_accuracy", "number",
-       "validation accuracy at this step (stats.evals_per_epoch times per epoch, the epoch's "
-       "last step included); empty on rows that only log the loss",
+       "validation accuracy at this step (stats.evals_per_epoch times per epoch): within an "
+       "epoch on the first stats.step_val_examples validation examples, at the epoch's last "
+       "step on all of them (= epochs.csv val_accuracy); empty on rows that only log the loss",
        [](R r) { return csv_number(r.step.val_accuracy); }},
   };
   return table;

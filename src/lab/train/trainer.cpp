@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cmath>
 
@@ -16,7 +18,28 @@ namespace lab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int64_t kEvalBatch = 2000;
+// Evaluation batch: 500 keeps a CNN's activations at 25 MB a tensor
+// (2000 made 100 MB ones); no slower for the MLP. docs/performance.md.
+constexpr int64_t kEvalBatch = 500;
+
+// Note [Freed memory stays with the process]
+// glibc hands every block above its mmap threshold (at most 32 MB, adapted
+// upwards as blocks are freed) straight back to the kernel when freed, and
+// trims the heap's top; the next allocation of that size then pays a page
+// fault and a zeroed page per 4 KiB. A CNN trial here spent more than 40% of
+// its wall time in the kernel so (evaluation batches re-allocating their
+// activations, epoch after epoch). A trial process allocates the same sizes
+// over and over, so it keeps what it freed: one mmap threshold above any
+// tensor a trial makes, no trimming. Measured: CNN trial 23.3 s -> 13.0 s,
+// same results (docs/performance.md).
+void keep_freed_memory() {
+  static const bool done = [] {
+    ::mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    return true;
+  }();
+  (void)done;
+}
 
 // Note [Trial outcomes]
 // A trial ends in one of (the `status` column):
@@ -238,6 +261,14 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
   double last_finite = kNaN;
   const auto train_x = data.train_x.to(device);
   const auto train_y = data.train_y.to(device);
+  // Within an epoch, validation on a prefix of the validation set: four full
+  // passes per epoch cost as much as a third of the training (see
+  // docs/performance.md); the epoch's last row gets the full set's value.
+  at::Tensor step_val_x = data.val_x, step_val_y = data.val_y;
+  if (data.val_x.defined() && stats_config.step_val_examples > 0) {
+    step_val_x = data.val_x.slice(0, 0, stats_config.step_val_examples);
+    step_val_y = data.val_y.slice(0, 0, stats_config.step_val_examples);
+  }
   for (int64_t epoch = 1; epoch <= t.epochs; ++epoch) {
     const double lr = scheduled_lr(t, epoch);
     set_lr(*optimizer, lr);
@@ -249,6 +280,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     int64_t steps = 0;
     const auto order = torch::randperm(n, torch::kLong).to(device);
     std::vector<at::Tensor> pre;
+    int64_t epoch_end_row = -1;  // steps.csv row that takes the epoch's validation accuracy
     const auto start = Clock::now();
     for (int64_t i = 0; i < n; i += t.batch_size) {
       const auto idx = order.slice(0, i, i + t.batch_size);
@@ -302,10 +334,12 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
         r.train_loss = window_loss / window_steps;
         window_loss = 0;
         window_steps = 0;
-        if (log_val) {
+        if (log_val && last_of_epoch) {
+          epoch_end_row = static_cast<int64_t>(result->steps.size());
+        } else if (log_val) {
           // Timed apart, so `seconds` stays the training steps' time.
           const auto eval_start = Clock::now();
-          r.val_accuracy = evaluate(net, data.val_x, data.val_y, device).accuracy;
+          r.val_accuracy = evaluate(net, step_val_x, step_val_y, device).accuracy;
           net->train();
           eval_seconds += std::chrono::duration<double>(Clock::now() - eval_start).count();
         }
@@ -329,6 +363,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     e.test_accuracy = test_eval.accuracy;
     e.val_loss = val_eval.loss;
     e.val_accuracy = val_eval.accuracy;
+    if (epoch_end_row >= 0) result->steps[epoch_end_row].val_accuracy = val_eval.accuracy;
     result->epochs.push_back(e);
     if (e.train_loss > kExplodeFactor * initial_loss) {
       result->status = "exploded";
@@ -367,6 +402,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
 
 TrialResult run_trial(const TrialConfig& config, const Dataset& data,
                       const EpochCallback& on_epoch) {
+  keep_freed_memory();
   TrialResult result;
   result.threads = config.train.threads;
   result.device = name_of(config.train.device);
