@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "lab/train/fused_sgd.h"
+
 namespace relulab {
 namespace lab {
 namespace {
@@ -33,7 +35,7 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& t,
                          .momentum(t.momentum)
                          .nesterov(t.nesterov)
                          .weight_decay(t.weight_decay);
-      return std::make_unique<torch::optim::SGD>(
+      return std::make_unique<FusedSGD>(
           groups(std::move(parameters), std::move(slopes), o, t.prelu_weight_decay), o);
     }
     case Optimizer::kAdam: {

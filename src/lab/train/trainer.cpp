@@ -226,6 +226,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
       others.push_back(p);
     }
   }
+  const auto parameters = net->parameters();
   auto optimizer = make_optimizer(t, others, slopes);
   OnlineDeadTracker tracker;
 
@@ -287,7 +288,11 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
       const auto xb = train_x.index_select(0, idx);
       const auto yb = train_y.index_select(0, idx);
       pre.clear();
-      optimizer->zero_grad();
+      // Undefined rather than zeroed, as PyTorch 2.x's zero_grad() does:
+      // backward then hands over fresh gradients instead of adding them to
+      // zeros, one pass over every weight fewer. 0 + g = g: the same bits
+      // (but for the sign of a zero gradient).
+      for (auto& p : parameters) p.mutable_grad().reset();
       const auto logits = net->forward(xb, config.stats.online_dead ? &pre : nullptr);
       const auto loss = torch::cross_entropy_loss(logits, yb);
       const double loss_value = loss.item<double>();
