@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <type_traits>
 
 namespace relulab {
 namespace lab {
@@ -42,6 +44,20 @@ __attribute__((target("avx2,fma"))) void update(T* __restrict p, T* __restrict b
   }
 }
 
+// The key torch::optim keeps a parameter's state under: its TensorImpl's
+// address, as a string in LibTorch 1.x (c10::guts::to_string of the pointer),
+// as the pointer in 2.x.
+template <typename Key>
+Key state_key(const at::Tensor& p) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream address;
+    address << static_cast<const void*>(p.unsafeGetTensorImpl());
+    return address.str();
+  } else {
+    return static_cast<Key>(p.unsafeGetTensorImpl());
+  }
+}
+
 bool cpu_has_fma() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return has;
@@ -68,7 +84,7 @@ torch::Tensor FusedSGD::step(LossClosure closure) {
     const auto& options = static_cast<const torch::optim::SGDOptions&>(group.options());
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      const auto key = c10::guts::to_string(p.unsafeGetTensorImpl());
+      const auto key = state_key<typename decltype(state_)::key_type>(p);
       auto found = state_.find(key);
       const bool fresh = found == state_.end();
       at::Tensor buf;
