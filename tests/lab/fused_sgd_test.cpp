@@ -5,17 +5,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <cstring>
+#include "support/op_cases.h"
 
 namespace relulab {
 namespace lab {
 namespace {
-
-bool same_bits(const at::Tensor& a, const at::Tensor& b) {
-  const auto ac = a.contiguous(), bc = b.contiguous();
-  return a.sizes() == b.sizes() &&
-         std::memcmp(ac.data_ptr(), bc.data_ptr(), ac.numel() * ac.element_size()) == 0;
-}
 
 // Parameters of an MLP's shapes: vector-length multiples, tails, scalars.
 std::vector<at::Tensor> parameters(at::ScalarType dtype) {
@@ -49,7 +43,8 @@ void expect_same_training(const torch::optim::SGDOptions& options, at::ScalarTyp
     fused.step();
     reference.step();
     for (size_t i = 0; i < ours.size(); ++i) {
-      ASSERT_TRUE(same_bits(ours[i], theirs[i])) << "step " << step << " parameter " << i;
+      ASSERT_TRUE(testing::bitwise_equal(ours[i], theirs[i]))
+          << "step " << step << " parameter " << i;
     }
   }
 }

@@ -5,20 +5,14 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <cstring>
 #include <limits>
 
 #include "support/gradcheck.h"
+#include "support/op_cases.h"
 
 namespace relulab {
 namespace lab {
 namespace {
-
-bool same_bits(const at::Tensor& a, const at::Tensor& b) {
-  if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) return false;
-  const auto ac = a.contiguous(), bc = b.contiguous();
-  return std::memcmp(ac.data_ptr(), bc.data_ptr(), ac.numel() * ac.element_size()) == 0;
-}
 
 // Inputs where windows often tie (small integers), with NaN, +-inf and -0.0.
 at::Tensor awkward_input(at::ScalarType dtype, std::vector<int64_t> sizes) {
@@ -47,14 +41,14 @@ TEST_P(MaxPoolTest, ValuesAndGradientsMatchLibTorchBitForBit) {
       auto ref_x = base.clone().requires_grad_(true);
       const auto ours = max_pool2x2(ours_x);
       const auto ref = torch::max_pool2d(ref_x, 2);
-      EXPECT_TRUE(same_bits(ours, ref));
-      EXPECT_TRUE(same_bits(max_pool2x2(base), ref.detach())) << "without autograd";
+      EXPECT_TRUE(testing::bitwise_equal(ours, ref));
+      EXPECT_TRUE(testing::bitwise_equal(max_pool2x2(base), ref.detach())) << "without autograd";
       // Gradients with signed zeros and ties in them as well.
       auto grad = torch::randint(-1, 2, ref.sizes()).to(GetParam());
       grad.view(-1)[0] = -0.0;
       ours.backward(grad);
       ref.backward(grad);
-      EXPECT_TRUE(same_bits(ours_x.grad(), ref_x.grad()));
+      EXPECT_TRUE(testing::bitwise_equal(ours_x.grad(), ref_x.grad()));
     }
   }
 }
@@ -72,7 +66,7 @@ TEST(MaxPoolGradcheck, DoublePrecision) {
 
 TEST(MaxPoolTest, OtherDtypesGoToLibTorch) {
   const auto x = torch::randn({2, 3, 4, 4}).to(at::kBFloat16);
-  EXPECT_TRUE(same_bits(max_pool2x2(x), torch::max_pool2d(x, 2)));
+  EXPECT_TRUE(testing::bitwise_equal(max_pool2x2(x), torch::max_pool2d(x, 2)));
 }
 
 }  // namespace

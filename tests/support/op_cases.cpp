@@ -110,7 +110,10 @@ std::vector<OpCase> all_op_cases(int64_t channels) {
   if (!torch::equal(nan_a, torch::isnan(b))) {
     return ::testing::AssertionFailure() << "NaN positions differ";
   }
-  const auto bits = a.scalar_type() == at::kFloat ? at::kInt : at::kLong;
+  // The same-width integer type, so that -0.0 != +0.0 and every bit counts.
+  const auto bits = a.element_size() == 2   ? at::kShort
+                    : a.element_size() == 4 ? at::kInt
+                                            : at::kLong;
   const auto ia = a.contiguous().view(bits).masked_fill(nan_a.contiguous(), 0);
   const auto ib = b.contiguous().view(bits).masked_fill(nan_a.contiguous(), 0);
   const auto differ = ia.ne(ib);

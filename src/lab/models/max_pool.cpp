@@ -45,6 +45,9 @@ void pool_planes(const T* in, T* out, uint8_t* where, int64_t planes, int64_t h,
         const T* bottom = top + w;
         T* o = out + (p * oh + i) * ow;
         uint8_t* k = where ? where + (p * oh + i) * ow : nullptr;
+        // Two loops, not one with `if (k)` inside: measured, that one made
+        // evaluation slower (a one-epoch CNN trial 15.3-15.9 s instead of
+        // 13.3-14.2 s; the compiler did not unswitch it).
         if (k) {
           for (int64_t j = 0; j < ow; ++j)
             window_max(top[2 * j], top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1], &o[j], &k[j]);

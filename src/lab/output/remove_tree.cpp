@@ -25,25 +25,27 @@ int remove_entry(const char* path, const struct stat*, int type, struct FTW*) {
   return 0;
 }
 
+[[noreturn]] void fail(const std::string& path, int error) {
+  throw std::runtime_error(path + ": cannot remove: " + std::strerror(error));
+}
+
 }  // namespace
 
 void remove_tree(const std::string& path) {
   struct stat info;
   if (::lstat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) return;
-    throw std::runtime_error(path + ": cannot remove: " + std::strerror(errno));
+    fail(path, errno);
   }
   if (!S_ISDIR(info.st_mode)) {
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-      throw std::runtime_error(path + ": cannot remove: " + std::strerror(errno));
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail(path, errno);
     return;
   }
   // Depth first (children before their folder), never following links.
   failed_entry.clear();
   if (::nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT) {
     const int error = errno;
-    throw std::runtime_error((failed_entry.empty() ? path : failed_entry) +
-                             ": cannot remove: " + std::strerror(error));
+    fail(failed_entry.empty() ? path : failed_entry, error);
   }
 }
 

@@ -49,10 +49,14 @@ double t_quantile_975(int64_t df) {
 std::vector<SummaryRow> summarise(const std::vector<CsvRow>& rows) {
   if (rows.empty()) return {};
   const auto& header = rows[0];
-  auto col = [&](const std::string& name) {
-    const auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) throw std::runtime_error("trials.csv has no column " + name);
-    return static_cast<size_t>(it - header.begin());
+  // A column's index; header.size() where the file has no such column.
+  const auto find_col = [&](const std::string& name) {
+    return static_cast<size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const auto col = [&](const std::string& name) {
+    const size_t c = find_col(name);
+    if (c == header.size()) throw std::runtime_error("trials.csv has no column " + name);
+    return c;
   };
   // Configuration = every config column but the seed.
   std::vector<size_t> config_cols;
@@ -75,12 +79,8 @@ std::vector<SummaryRow> summarise(const std::vector<CsvRow>& rows) {
   // test accuracy at the validation-chosen epoch, where the trials have a
   // validation split; on the test accuracy otherwise (older results,
   // data.validation: 0).
-  const auto optional_col = [&](const std::string& name) {
-    const auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? header.size() : static_cast<size_t>(it - header.begin());
-  };
-  const size_t best_val = optional_col("best_val_accuracy"),
-               test_at_best_val = optional_col("test_accuracy_at_best_val");
+  const size_t best_val = find_col("best_val_accuracy"),
+               test_at_best_val = find_col("test_accuracy_at_best_val");
   std::map<std::pair<std::string, std::string>, std::map<std::vector<std::string>, Group>>
       by_activation;
   for (size_t r = 1; r < rows.size(); ++r) {

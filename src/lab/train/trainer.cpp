@@ -19,7 +19,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 // Evaluation batch: 500 keeps a CNN's activations at 25 MB a tensor
-// (2000 made 100 MB ones); no slower for the MLP. docs/performance.md.
+// (2000 made 100 MB ones); no slower for the MLP. docs/performance.md and
+// Note [Freed memory stays with the process].
 constexpr int64_t kEvalBatch = 500;
 
 // Note [Freed memory stays with the process]
@@ -28,17 +29,13 @@ constexpr int64_t kEvalBatch = 500;
 // trims the heap's top; the next allocation of that size then pays a page
 // fault and a zeroed page per 4 KiB. A CNN trial here spent more than 40% of
 // its wall time in the kernel so (evaluation batches re-allocating their
-// activations, epoch after epoch). A trial process allocates the same sizes
+// activations, epoch after epoch). A trial allocates the same sizes
 // over and over, so it keeps what it freed: one mmap threshold above any
 // tensor a trial makes, no trimming. Measured: CNN trial 23.3 s -> 13.0 s,
 // same results (docs/performance.md).
 void keep_freed_memory() {
-  static const bool done = [] {
-    ::mallopt(M_MMAP_THRESHOLD, 1 << 30);
-    ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    return true;
-  }();
-  (void)done;
+  ::mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 // Note [Trial outcomes]
@@ -220,13 +217,13 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
   for (const auto& s : net->prelu_slopes()) {
     if (s.defined()) slopes.push_back(s);
   }
-  for (const auto& p : net->parameters()) {
+  const auto parameters = net->parameters();
+  for (const auto& p : parameters) {
     if (std::none_of(slopes.begin(), slopes.end(),
                      [&](const at::Tensor& s) { return s.is_same(p); })) {
       others.push_back(p);
     }
   }
-  const auto parameters = net->parameters();
   auto optimizer = make_optimizer(t, others, slopes);
   OnlineDeadTracker tracker;
 
