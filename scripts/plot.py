@@ -8,8 +8,6 @@ Writes, into the first folder (or --out), whichever apply:
   dead_fraction_vs_epoch.png  dead fraction per hidden layer per epoch
   prelu_slopes.png          learned PReLU slopes per layer per epoch
   accuracy_vs_lr.png        final test accuracy against the learning rate (log x)
-  born_dead.png             P(network born dead) against depth per width (dying_relu.yaml),
-                            with Lu et al. (2019)'s reported values
 """
 import argparse
 import sys
@@ -27,11 +25,6 @@ try:
 except ModuleNotFoundError as e:  # pragma: no cover - environment problem
     sys.exit(f"plot: missing Python module {e.name}; HINT: apt-get install python3-matplotlib "
              "python3-pandas python3-scipy (scripts/setup does), and run with /usr/bin/python3")
-
-# Lu et al. (2019), "Dying ReLU and initialization": born-dead probability of
-# depth-10 networks, as the issue quotes them (approximate, read from the paper).
-LU_2019_DEPTH10 = {3: 0.60, 5: 0.10, 10: 0.01}
-
 
 def best_lr_trials(trials):
     """Each (arch, activation) at its learning rate with the best mean final accuracy."""
@@ -142,30 +135,6 @@ def accuracy_vs_lr(data, out):
     plt.close(fig)
 
 
-def born_dead(data, out):
-    trials = data["trials"]
-    init_only = trials[(trials["train.epochs"] == 0) & (trials["model.depth"] > 0)]
-    if init_only.empty:
-        return
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
-    for width, t in init_only.groupby("model.width"):
-        p = t.groupby("model.depth").network_dead_init.mean()
-        n = t.groupby("model.depth").size()
-        err = 1.96 * np.sqrt(p * (1 - p) / n)
-        ax.errorbar(p.index, p.values, yerr=err, marker="o", ms=4, capsize=2, label=f"width {width} (relulab)")
-    for width, value in LU_2019_DEPTH10.items():
-        ax.scatter([10], [value], marker="x", s=60, color="black", zorder=5)
-        ax.annotate(f"Lu et al. w={width}", (10, value), textcoords="offset points", xytext=(6, 2), fontsize=7)
-    ax.set(title="Probability that a ReLU network is born dead",
-           xlabel="depth (hidden layers)", ylabel="P(output constant over inputs) at initialisation")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
-    fig.text(0.01, 0.01, "error bars: 95% normal interval over seeds; x: Lu et al. (2019), depth 10", fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out / "born_dead.png", dpi=110)
-    plt.close(fig)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("results", nargs="+")
@@ -181,7 +150,6 @@ def main(argv=None):
         dead_fraction_vs_epoch(trained, out)
         prelu_slopes(trained, out)
         accuracy_vs_lr(trained, out)
-    born_dead(data, out)
     written = sorted(p.name for p in out.glob("*.png"))
     print(f"plot: wrote {', '.join(written) if written else 'nothing'} in {out}")
     return 0

@@ -11,6 +11,7 @@ int validate_command(int argc, char** argv);
 int worker_command(int argc, char** argv);
 int slurm_command(int argc, char** argv);
 int bench_command(int argc, char** argv);
+int born_dead_command(int argc, char** argv);
 
 }  // namespace cli
 }  // namespace relulab

@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  sweep     run a sweep file: relulab sweep experiments/quick.yaml [--jobs N] [--set k=v]\n"
     "  validate  check a sweep file and list its trials, running nothing\n"
     "  bench     time every operator against LibTorch and copy_ (results/bench/kernels.csv)\n"
+    "  born-dead share of freshly initialised ReLU networks that are constant (Lu et al.)\n"
     "  keys      print every sweep-file key with its default (Markdown)\n"
     "  columns   print every result-CSV column with its meaning (Markdown)\n"
     "  slurm     submit a sweep as a Slurm job array (docs/cluster.md)\n"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     if (command == "_worker") return relulab::cli::worker_command(argc - 1, argv + 1);
     if (command == "slurm") return relulab::cli::slurm_command(argc - 1, argv + 1);
     if (command == "bench") return relulab::cli::bench_command(argc - 1, argv + 1);
+    if (command == "born-dead") return relulab::cli::born_dead_command(argc - 1, argv + 1);
     if (command == "merge" || command == "status") {
       if (argc != 3 || std::string(argv[2]).rfind("-", 0) == 0) {
         std::cerr << "usage: relulab " << command << " RESULTS_DIR\n";

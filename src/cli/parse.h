@@ -4,6 +4,7 @@
 #include <cxxopts.hpp>
 
 #include <iostream>
+#include <cstdint>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -36,6 +37,22 @@ std::vector<T> parse_list(const std::string& text) {
     cell >> value;
     if (!cell || !cell.eof()) throw cxxopts::exceptions::parsing("bad list item '" + item + "'");
     out.push_back(value);
+  }
+  return out;
+}
+
+/// "2-10,20,40" as {2, 3, ..., 10, 20, 40}: integers or inclusive ranges;
+/// throws cxxopts' parsing error for a bad item or a descending range.
+inline std::vector<int64_t> parse_ranges(const std::string& text) {
+  std::vector<int64_t> out;
+  for (const auto& item : parse_list<std::string>(text)) {
+    const auto dash = item.find('-', 1);
+    const auto bounds = parse_list<int64_t>(
+        dash == std::string::npos ? item : item.substr(0, dash) + "," + item.substr(dash + 1));
+    if (bounds.empty() || bounds.size() > 2 || bounds.front() > bounds.back()) {
+      throw cxxopts::exceptions::parsing("bad range '" + item + "'");
+    }
+    for (int64_t v = bounds.front(); v <= bounds.back(); ++v) out.push_back(v);
   }
   return out;
 }

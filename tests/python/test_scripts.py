@@ -10,6 +10,7 @@ import pytest
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
+import born_dead  # noqa: E402
 import compare  # noqa: E402
 import plot  # noqa: E402
 from relulab_analysis.stats import (holm, mean_ci95, paired_test, sign_flip_p, verdict,  # noqa: E402
@@ -192,18 +193,30 @@ def test_plot_writes_figures(tmp_path):
         assert (folder / name).stat().st_size > 10_000, name
 
 
-def test_born_dead_plot(tmp_path):
-    folder = tmp_path / "born"
-    folder.mkdir()
-    rows = [{"trial_id": f"{w}{d}{s}", "activation": "relu", "model.arch": "mlp", "train.lr": 0.01,
-             "train.epochs": 0, "model.width": w, "model.depth": d, "seed": s,
-             "network_dead_init": s < d, "final_test_accuracy": None}
-            for w in (3, 5) for d in (2, 10) for s in range(20)]
-    pd.DataFrame(rows).to_csv(folder / "trials.csv", index=False)
-    pd.DataFrame(columns=["trial_id", "epoch"]).to_csv(folder / "epochs.csv", index=False)
-    pd.DataFrame(columns=["trial_id", "epoch", "layer"]).to_csv(folder / "layers.csv", index=False)
-    plot.main([str(folder)])
-    assert (folder / "born_dead.png").exists()
+def test_born_dead_tables_against_lu(tmp_path):
+    rows = [{"width": w, "depth": d, "networks": 1000, "born_dead": k, "input_dim": 1,
+             "probe_size": 1000, "bias_std": 0.0}
+            for w, d, k in [(3, 9, 550), (3, 10, 600), (3, 11, 650), (5, 10, 50), (10, 10, 3)]]
+    pd.DataFrame(rows).to_csv(tmp_path / "main.csv", index=False)
+    other = [dict(r, input_dim=2, born_dead=r["born_dead"] // 2) for r in rows]
+    pd.DataFrame(other).to_csv(tmp_path / "two.csv", index=False)
+    assert born_dead.main([str(tmp_path / "main.csv"), "--compare", f"2-D={tmp_path / 'two.csv'}",
+                           "--out", str(tmp_path / "out")]) == 0
+    text = (tmp_path / "out" / "tables.md").read_text()
+    # 600 of 1000: Wilson 95% interval 0.5693-0.6299 (by hand), contains Lu's 60%
+    low, high = wilson(600, 1000)
+    assert (round(low, 4), round(high, 4)) == (0.5693, 0.6299)
+    assert "| 3 | about 60% | 55.0 [" in text and "60.0 [56.9, 63.0]" in text
+    lines = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")}
+    assert lines["3"].endswith("| yes |")
+    # 50 of 1000 (5%, interval 3.8-6.5%) is not "over 10%"; 3 of 1000 is "under 1%"
+    assert lines["5"].endswith("| **no** |") and lines["10"].endswith("| yes |")
+    assert "| 2-D | input dimension 2, zero biases" in text and "30.0 [" in text
+    assert (tmp_path / "out" / "born_dead.png").stat().st_size > 10_000
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame([{"width": 3}]).to_csv(bad, index=False)
+    with pytest.raises(SystemExit, match="missing columns"):
+        born_dead.main([str(bad)])
 
 
 def vanishing_fixture(folder: Path, sigmoid_first_layer: float, depth=8):
