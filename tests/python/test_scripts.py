@@ -147,6 +147,22 @@ def test_dying_claim(tmp_path):
     assert "(inactive)" in dead
 
 
+@pytest.mark.parametrize("dead, expected", [(0.002, "does not hold"), (None, "inconclusive")])
+def test_dying_claim_is_a_corrected_test_against_one_percent(tmp_path, dead, expected):
+    folder = fixture(tmp_path / "dying", True)
+    trials = pd.read_csv(folder / "trials.csv")
+    relu = trials.activation == "relu"
+    # 0.002 + noise: clearly below 1%; None: 0.5% to 1.5%, centred on 1%
+    trials.loc[relu, "dead_fraction_end"] = [
+        (dead + 0.0001 * s) if dead is not None else 0.01 + (0.005 if s % 2 else -0.005) + 0.0001 * s
+        for s in trials[relu].seed]
+    trials.to_csv(folder / "trials.csv", index=False)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    line = next(l for l in text.splitlines() if l.startswith("| ReLU suffers from dying neurons (lr=0.1)"))
+    assert f"| {expected} |" in line and "Holm-adjusted over the 2 dying claim(s)" in line, line
+
+
 def test_five_seeds_cannot_make_a_claim_hold_and_say_so(tmp_path):
     # A constant 0.05 advantage over 5 seeds: exact p = 2/32 > 0.05.
     folder = fixture(tmp_path / "five", True, seeds=5)
@@ -219,7 +235,7 @@ def test_born_dead_tables_against_lu(tmp_path):
         born_dead.main([str(bad)])
 
 
-def vanishing_fixture(folder: Path, sigmoid_first_layer: float, depth=8):
+def vanishing_fixture(folder: Path, sigmoid_first_layer: float, depth=8, sigmoid_status="ok"):
     """relu and sigmoid, `depth` hidden layers, 10 seeds, one LR: sigmoid's layer-0
     pre-activation gradient is `sigmoid_first_layer` x its last layer's."""
     rows, layers = [], []
@@ -227,7 +243,8 @@ def vanishing_fixture(folder: Path, sigmoid_first_layer: float, depth=8):
         for seed in range(10):
             tid = f"{act}{seed}"
             rows.append({"trial_id": tid, "activation": act, "model.arch": "mlp", "train.lr": 0.01,
-                         "seed": seed, "status": "ok", "final_test_accuracy": 0.8,
+                         "seed": seed, "status": sigmoid_status if act == "sigmoid" else "ok",
+                         "final_test_accuracy": 0.8,
                          "dead_fraction_init": 0.0, "dead_fraction_end": 0.0, "loss_auc": 0.5,
                          "epochs_to_target": 1, "seconds_per_epoch": 1.0})
             for layer in range(depth):
@@ -250,6 +267,20 @@ def test_vanishing_claim_from_pre_activation_gradients(tmp_path, first_layer, ex
     line = next(l for l in text.splitlines() if l.startswith("| sigmoid suffers from vanishing gradients (lr=0.01)"))
     assert f"| {expected} |" in line, line
 
+
+
+@pytest.mark.parametrize("status, judged", [("collapsed", True), ("diverged", False)])
+def test_vanishing_claim_counts_collapsed_but_not_diverged_trials(tmp_path, status, judged):
+    # A sigmoid net that cannot train because its first layer gets no gradient
+    # collapses: that is the claim, so its (finite) gradients are judged.
+    folder = vanishing_fixture(tmp_path / status, 1e-3, sigmoid_status=status)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    lines = [l for l in (folder / "tables.md").read_text().splitlines()
+             if l.startswith("| sigmoid suffers from vanishing gradients")]
+    if judged:
+        assert len(lines) == 1 and "| holds |" in lines[0] and "10 of them collapsed" in lines[0]
+    else:
+        assert not lines
 
 
 def test_no_vanishing_verdict_for_a_shallow_network(tmp_path):
