@@ -26,6 +26,7 @@ try:
     import numpy as np
     import pandas as pd
     from relulab_analysis.load import load_results
+    from relulab_analysis.selection import chosen_lr
     from relulab_analysis.stats import wilson, holm, format_mean_ci, mean_ci95, paired_test, verdict
 except ModuleNotFoundError as e:  # pragma: no cover - environment problem
     sys.exit(f"compare: missing Python module {e.name}; HINT: apt-get install python3-pandas "
@@ -33,7 +34,6 @@ except ModuleNotFoundError as e:  # pragma: no cover - environment problem
 
 TRAINS_ACCURACY = 0.5
 BENCH_ELEMENTS = 4 * 1024 * 1024
-SELECTION = "best_val_accuracy"           # what picks learning rates and epochs
 REPORTED = "test_accuracy_at_best_val"    # the test accuracy reported at that choice
 FEW_SEEDS = 10                            # fewer seeds than this: a warning under the table
 DEEP_LAYERS = 8                           # hidden layers a vanishing-gradient verdict needs
@@ -87,18 +87,8 @@ class Group:
         return int((t.status == "ok").sum()), len(t)
 
     def best_lr(self, label):
-        """The learning rate with the highest mean *validation* accuracy over
-        ok seeds (test accuracy only for results without a validation split),
-        among those where every seed is ok when there are any."""
-        t = self.trials[self.trials.activation == label]
-        column = SELECTION if SELECTION in t.columns and t[SELECTION].notna().any() else "final_test_accuracy"
-        ok = t[t.status == "ok"]
-        if ok.empty:
-            return t["train.lr"].iloc[0]
-        every_seed_ok = t.groupby("train.lr").status.apply(lambda s: (s == "ok").all())
-        candidates = ok[ok["train.lr"].isin(every_seed_ok[every_seed_ok].index)]
-        means = (candidates if not candidates.empty else ok).groupby("train.lr")[column].mean()
-        return means.idxmax() if means.notna().any() else t["train.lr"].iloc[0]
+        """relulab_analysis.selection.chosen_lr for one activation."""
+        return chosen_lr(self.trials[self.trials.activation == label])
 
     def add_examples_to(self, threshold):
         """trials.examples_to_threshold: training examples seen at the first

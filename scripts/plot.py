@@ -4,7 +4,11 @@
     scripts/plot.py RESULTS_DIR [RESULTS_DIR ...] [--out DIR]
 
 Writes, into the first folder (or --out), whichever apply:
-  accuracy_vs_epoch.png     test accuracy per epoch, mean and 95% band over seeds, best LR
+  accuracy_vs_epoch.png     validation accuracy per epoch from epoch 1, mean and 95% band
+                            over ok seeds, at each activation's chosen LR
+  loss_vs_epoch.png         training loss per epoch from epoch 1 (log y), the same trials
+  curves_by_step.png        steps.csv: training loss (log y) and validation accuracy against
+                            examples seen
   dead_fraction_vs_epoch.png  dead fraction per hidden layer per epoch
   prelu_slopes.png          learned PReLU slopes per layer per epoch
   accuracy_vs_lr.png        final test accuracy against the learning rate (log x)
@@ -21,47 +25,98 @@ try:
     import numpy as np
     import pandas as pd
     from relulab_analysis.load import load_results
+    from relulab_analysis.selection import chosen_lr
     from relulab_analysis.stats import mean_ci95
 except ModuleNotFoundError as e:  # pragma: no cover - environment problem
     sys.exit(f"plot: missing Python module {e.name}; HINT: apt-get install python3-matplotlib "
              "python3-pandas python3-scipy (scripts/setup does), and run with /usr/bin/python3")
 
 def best_lr_trials(trials):
-    """Each (arch, activation) at its learning rate with the best mean final accuracy."""
-    keep = []
-    for _, t in trials.groupby(["model.arch", "activation"]):
-        means = t.groupby("train.lr").final_test_accuracy.mean()
-        lr = means.idxmax() if means.notna().any() else t["train.lr"].iloc[0]
-        keep.append(t[t["train.lr"] == lr])
+    """Each (arch, activation) at the learning rate compare.py reports it at (chosen_lr)."""
+    keep = [t[t["train.lr"] == chosen_lr(t)]
+            for _, t in trials.groupby(["model.arch", "activation"])]
     return pd.concat(keep) if keep else trials.iloc[0:0]
+
+
+def ok_only(trials):
+    """Curves average trained trials only, as the tables do: a diverged or exploded trial's
+    records stop early and would drag the mean (their counts are in compare.py's tables)."""
+    return trials[trials["status"] == "ok"] if "status" in trials.columns else trials
 
 
 def band(ax, x, ys, label):
     stats = [mean_ci95(v) for v in ys]
     mean = np.array([s[0] for s in stats])
     half = np.nan_to_num(np.array([s[1] for s in stats]))
+    if not ax.lines:  # 20 distinct colours: a table has up to 15 activations
+        ax.set_prop_cycle(color=plt.cm.tab20.colors)
     line, = ax.plot(x, mean, marker="o", ms=3, label=label)
     ax.fill_between(x, mean - half, mean + half, color=line.get_color(), alpha=0.15)
 
 
-def accuracy_vs_epoch(data, out):
-    best = best_lr_trials(data["trials"])
+def curves_per_epoch(data, out):
+    """Held-out accuracy (validation; test without a validation split) and training loss (log
+    axis) per epoch from epoch 1 on, where the activations differ; epoch 0 is chance for all."""
+    best = ok_only(best_lr_trials(data["trials"]))
+    epochs_all = data["epochs"]
+    held_out = ("val_accuracy" if "val_accuracy" in epochs_all.columns
+                and epochs_all["val_accuracy"].notna().any() else "test_accuracy")
     archs = sorted(best["model.arch"].unique())
-    fig, axes = plt.subplots(1, len(archs), figsize=(6.5 * len(archs), 4.5), squeeze=False)
-    for ax, arch in zip(axes[0], archs):
+    for column, name, ylabel, log in (
+            (held_out, "accuracy_vs_epoch.png",
+             "validation accuracy" if held_out == "val_accuracy" else "test accuracy", False),
+            ("train_loss", "loss_vs_epoch.png", "training loss (epoch mean, log scale)", True)):
+        fig, axes = plt.subplots(1, len(archs), figsize=(6.5 * len(archs), 4.5), squeeze=False)
+        for ax, arch in zip(axes[0], archs):
+            for act, t in best[best["model.arch"] == arch].groupby("activation"):
+                e = epochs_all[epochs_all.trial_id.isin(t.trial_id) & (epochs_all.epoch >= 1)]
+                epochs = sorted(e.epoch.unique())
+                band(ax, epochs, [e[e.epoch == k][column].dropna() for k in epochs],
+                     f"{act} (lr={t['train.lr'].iloc[0]:g}, n={len(t)})")
+            if log:
+                ax.set_yscale("log")
+            ax.set(title=f"{ylabel[0].upper() + ylabel[1:]} per epoch — {arch}, chosen LR each",
+                   xlabel="epoch", ylabel=ylabel)
+            ax.grid(alpha=0.3, which="both")
+            ax.legend(fontsize=6)
+        fig.text(0.01, 0.01, "ok trials, mean over seeds; band: 95% t confidence interval",
+                 fontsize=7)
+        fig.tight_layout()
+        fig.savefig(out / name, dpi=110)
+        plt.close(fig)
+
+
+def curves_per_step(data, out):
+    """steps.csv: training loss (log) and validation accuracy against training examples seen,
+    the within-epoch view of convergence speed."""
+    steps = data.get("steps")
+    if steps is None or steps.empty:
+        return
+    best = ok_only(best_lr_trials(data["trials"]))
+    archs = sorted(best["model.arch"].unique())
+    fig, axes = plt.subplots(2, len(archs), figsize=(6.5 * len(archs), 8), squeeze=False)
+    for col, arch in enumerate(archs):
+        for row in (0, 1):
+            axes[row][col].set_prop_cycle(color=plt.cm.tab20.colors)
         for act, t in best[best["model.arch"] == arch].groupby("activation"):
-            e = data["epochs"][data["epochs"].trial_id.isin(t.trial_id)]
-            epochs = sorted(e.epoch.unique())
-            band(ax, epochs, [e[e.epoch == k].test_accuracy for k in epochs],
-                 f"{act} (lr={t['train.lr'].iloc[0]:g})")
-        ax.set_ylim(0, 1)
-        ax.set(title=f"Test accuracy per epoch — {arch}, best LR each",
-               xlabel="epoch (0 = initialisation)", ylabel="test accuracy")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-    fig.text(0.01, 0.01, "mean over seeds; band: 95% t confidence interval", fontsize=7)
+            s = steps[steps.trial_id.isin(t.trial_id)]
+            for row, column in enumerate(("train_loss", "val_accuracy")):
+                m = s.dropna(subset=[column]).groupby("examples")[column].mean()
+                axes[row][col].plot(m.index, m.values, lw=1, label=f"{act} (lr={t['train.lr'].iloc[0]:g})")
+        axes[0][col].set_yscale("log")
+        axes[0][col].set(title=f"Training loss by step — {arch}, chosen LR each",
+                         xlabel="training examples seen", ylabel="training loss (log scale)")
+        axes[1][col].set(title=f"Validation accuracy within epochs — {arch}",
+                         xlabel="training examples seen", ylabel="validation accuracy")
+        low = steps[steps.trial_id.isin(best.trial_id)].val_accuracy.dropna()
+        if not low.empty:  # the informative range: from the first evaluation's median up
+            axes[1][col].set_ylim(bottom=float(low[low > 0].quantile(0.05)))
+        for row in (0, 1):
+            axes[row][col].grid(alpha=0.3, which="both")
+            axes[row][col].legend(fontsize=6)
+    fig.text(0.01, 0.01, "ok trials, mean over seeds (steps.csv)", fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "accuracy_vs_epoch.png", dpi=110)
+    fig.savefig(out / "curves_by_step.png", dpi=110)
     plt.close(fig)
 
 
@@ -126,7 +181,7 @@ def accuracy_vs_lr(data, out):
             lrs = sorted(t["train.lr"].unique())
             band(ax, lrs, [t[t["train.lr"] == lr].final_test_accuracy for lr in lrs], act)
         ax.set_xscale("log")
-        ax.set(title=f"Final test accuracy against learning rate — {arch}",
+        ax.set(title=f"Final test accuracy against learning rate — {arch} (all trials)",
                xlabel="learning rate (log scale)", ylabel="final test accuracy")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
@@ -146,7 +201,8 @@ def main(argv=None):
     trials = data["trials"]
     if (trials["train.epochs"] > 0).any():
         trained = {**data, "trials": trials[trials["train.epochs"] > 0]}
-        accuracy_vs_epoch(trained, out)
+        curves_per_epoch(trained, out)
+        curves_per_step(trained, out)
         dead_fraction_vs_epoch(trained, out)
         prelu_slopes(trained, out)
         accuracy_vs_lr(trained, out)

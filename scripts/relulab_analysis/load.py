@@ -19,7 +19,7 @@ def load_results(folders):
     (steps empty for results written before steps.csv existed).
 
     A trial present in several folders (a requeued shard, a repeated run) is
-    kept once: trial ids are hashes of the full configuration.
+    kept once: trial ids are hashes of the configuration.
     """
     out = {}
     for table in TABLES:
