@@ -30,7 +30,7 @@ base:
   data:  {dataset: spirals, samples: 100}
   model: {arch: mlp, hidden: [16, 16], init: kaiming_normal}
   train: {epochs: 2, batch_size: 32, optimizer: sgd, momentum: 0.9}
-  targets: {test_accuracy: 0.85}
+  targets: {accuracy: 0.85}
 parameters:
   activation: {values: [relu, {name: leaky_relu, negative_slope: 0.2}, prelu, gelu, sigmoid, tanh]}
   train.lr: {values: [0.01, 0.1]}
@@ -82,7 +82,7 @@ parameters:
       - sigmoid
       - tanh
 base:
-  targets: {test_accuracy: 0.85}
+  targets: {accuracy: 0.85}
   train: {momentum: 0.9, optimizer: sgd, batch_size: 32, epochs: 2}
   model: {init: kaiming_normal, hidden: [16, 16], arch: mlp}
   data:  {samples: 100, dataset: spirals}
@@ -99,10 +99,22 @@ base:
   EXPECT_NE(trial_id(values), id);
   // Pinned: ids must not change between relulab versions, or resuming old
   // results would rerun everything. Update only with a deliberate break.
-  EXPECT_EQ(a.trials[0].id, trial_id(a.trials[0].values));
+  EXPECT_EQ(a.trials[0].id, trial_id(identity_values(a.trials[0].values)));
   EXPECT_EQ(a.trials[0].id.size(), 12u);
   // FNV-1a 64 of "a=1\n", computed independently.
   EXPECT_EQ(trial_id({{"a", "1"}}), "5b1058b98922");
+  // Keys at their defaults are not part of the id: a key added later, at its
+  // default, keeps the ids of existing results.
+  auto with_defaults = a.trials[0].values;
+  EXPECT_EQ(a.trials[0].id, trial_id(identity_values(with_defaults)));
+  with_defaults["some.future_key"] = "1";
+  EXPECT_NE(trial_id(identity_values(with_defaults)), a.trials[0].id);
+  with_defaults.erase("some.future_key");
+  EXPECT_EQ(with_defaults.count("stats.test_every_epoch"), 1u);
+  with_defaults.erase("stats.test_every_epoch");  // as if the key did not exist yet
+  EXPECT_EQ(trial_id(identity_values(with_defaults)), a.trials[0].id);
+  // Pinned for this sweep's first trial: changes only with a deliberate break.
+  EXPECT_EQ(a.trials[0].id, "fb95d239d740");
 }
 
 TEST(SweepTest, ZipVariesKeysTogether) {
@@ -255,6 +267,11 @@ TEST(SweepErrorTest, StructuralMistakes) {
       error_of("name: x\nseeds: [1, 1]\nbase: {data: {dataset: spirals}}\n").find("duplicate seed"),
       std::string::npos);
   EXPECT_NE(error_of("name: x\nbase:\n  seed: 3\n").find("top-level 'seeds:'"), std::string::npos);
+  const auto dense =
+      error_of("name: x\nbase:\n  data: {dataset: spirals}\n  model: {dense: [8]}\n");
+  EXPECT_NE(dense.find(":4:18: key 'model.dense': applies to model.arch: cnn only"),
+            std::string::npos)
+      << dense;
 }
 
 TEST(SweepErrorTest, BadOverride) {

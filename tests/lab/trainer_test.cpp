@@ -5,6 +5,7 @@
 
 #include "lab/config/trial_config.h"
 #include "lab/data/dataset.h"
+#include "lab/models/max_pool.h"
 #include "lab/models/network.h"
 #include "lab/stats/unit_stats.h"
 #include "lab/train/trainer.h"
@@ -28,7 +29,7 @@ TrialConfig small_trial() {
   c.train.batch_size = 32;
   c.train.lr = 0.05;
   c.train.momentum = 0.9;
-  c.targets.test_accuracy = 0.1;
+  c.targets.accuracy = 0.1;
   return c;
 }
 
@@ -70,14 +71,102 @@ TEST(TrainerTest, SameConfigAndSeedGiveBitIdenticalMetrics) {
   ASSERT_EQ(a.epochs.size(), b.epochs.size());
   for (size_t i = 0; i < a.epochs.size(); ++i) {
     EXPECT_EQ(a.epochs[i].train_loss, b.epochs[i].train_loss);
-    EXPECT_EQ(a.epochs[i].test_accuracy, b.epochs[i].test_accuracy);
+    EXPECT_EQ(a.epochs[i].val_accuracy, b.epochs[i].val_accuracy);
   }
+  EXPECT_EQ(a.final_test_accuracy, b.final_test_accuracy);
+  EXPECT_EQ(a.test_accuracy_at_best_val, b.test_accuracy_at_best_val);
   for (size_t i = 0; i < a.layers.size(); ++i) {
     EXPECT_EQ(a.layers[i].weight_norm, b.layers[i].weight_norm);
     EXPECT_EQ(a.layers[i].dead_fraction, b.layers[i].dead_fraction);
   }
   config.seed = 1;
   EXPECT_NE(run_trial(config, data).epochs[1].train_loss, a.epochs[1].train_loss);
+}
+
+// Note [When the test set is evaluated]: by default the test set is seen
+// after training only, on the final and the best validation epoch's networks,
+// and gives the same numbers as evaluating it after every epoch.
+TEST(TrainerTest, TestSetIsEvaluatedOnTheFinalAndTheBestValidationEpochOnly) {
+  auto config = small_trial();
+  config.train.epochs = 6;
+  config.train.lr = 0.5;  // noisy validation: the best epoch is often not the last
+  const auto data = load_dataset(config.data);
+  int checked_earlier_best = 0;
+  for (int64_t seed = 0; seed < 6; ++seed) {
+    config.seed = seed;
+    config.stats.test_every_epoch = false;
+    const auto twice = run_trial(config, data);
+    config.stats.test_every_epoch = true;
+    const auto every = run_trial(config, data);
+    ASSERT_EQ(twice.status, "ok") << twice.message;
+    ASSERT_EQ(twice.epochs.size(), every.epochs.size());
+    const int64_t last = twice.epochs.back().epoch;
+    EXPECT_EQ(twice.best_val_epoch, every.best_val_epoch);
+    for (const auto& e : twice.epochs) {
+      const auto& other = every.epochs[e.epoch];
+      EXPECT_EQ(e.train_loss, other.train_loss);  // evaluating never changes training
+      EXPECT_EQ(e.val_accuracy, other.val_accuracy);
+      if (e.epoch == last || e.epoch == twice.best_val_epoch) {
+        EXPECT_EQ(e.test_accuracy, other.test_accuracy) << "epoch " << e.epoch;
+        EXPECT_EQ(e.test_loss, other.test_loss);
+      } else {
+        EXPECT_TRUE(std::isnan(e.test_accuracy)) << "epoch " << e.epoch;
+      }
+    }
+    EXPECT_EQ(twice.test_accuracy_at_best_val, every.test_accuracy_at_best_val);
+    EXPECT_EQ(twice.final_test_accuracy, every.final_test_accuracy);
+    EXPECT_TRUE(std::isnan(twice.best_test_accuracy));  // a max over two epochs means nothing
+    EXPECT_FALSE(std::isnan(every.best_test_accuracy));
+    if (twice.best_val_epoch < last) ++checked_earlier_best;
+  }
+  // The snapshot was exercised: some seed's best validation epoch was not its last.
+  EXPECT_GT(checked_earlier_best, 0);
+}
+
+TEST(TrainerTest, InitialTrainingLossUsesTheFirstExamples) {
+  auto config = small_trial();
+  config.train.epochs = 0;
+  const auto data = load_dataset(config.data);
+  config.stats.initial_train_examples = 0;
+  const auto all = run_trial(config, data);
+  config.stats.initial_train_examples = data.train_x.size(0);
+  EXPECT_EQ(run_trial(config, data).epochs[0].train_loss, all.epochs[0].train_loss);
+  config.stats.initial_train_examples = 50;
+  const auto first = run_trial(config, data);
+  EXPECT_NE(first.epochs[0].train_loss, all.epochs[0].train_loss);
+  // The same network on the first 50 examples, by hand.
+  torch::manual_seed(0);
+  Network net(config.model, config.activation, data.input_shape, data.classes);
+  initialise(net, config.model, config.activation);
+  torch::NoGradGuard no_grad;
+  net->eval();
+  const auto logits = net->forward(data.train_x.slice(0, 0, 50));
+  const double expected =
+      torch::cross_entropy_loss(logits, data.train_y.slice(0, 0, 50), {}, at::Reduction::Sum)
+          .item<double>() /
+      50;
+  EXPECT_EQ(first.epochs[0].train_loss, expected);
+  // Held-out values at epoch 0 are whole-set ones, and the test set is
+  // evaluated (epoch 0 is the final epoch).
+  EXPECT_EQ(first.epochs[0].val_accuracy, all.epochs[0].val_accuracy);
+  EXPECT_FALSE(std::isnan(first.final_test_accuracy));
+}
+
+// epochs_to_target is judged on validation accuracy, never on the test set.
+TEST(TrainerTest, TargetIsJudgedOnValidationAccuracy) {
+  auto config = small_trial();
+  const auto data = load_dataset(config.data);
+  config.stats.test_every_epoch = true;
+  auto r = run_trial(config, data);
+  ASSERT_EQ(r.status, "ok");
+  config.targets.accuracy = r.epochs[2].val_accuracy;
+  r = run_trial(config, data);
+  int64_t expected = -1;
+  for (const auto& e : r.epochs) {
+    if (expected < 0 && e.val_accuracy >= config.targets.accuracy) expected = e.epoch;
+  }
+  EXPECT_EQ(r.epochs_to_target, expected);
+  EXPECT_LE(r.epochs_to_target, 2);
 }
 
 TEST(TrainerTest, NonFiniteLossEndsTheTrialAsDiverged) {
@@ -252,6 +341,34 @@ TEST(NetworkStatsTest, CnnLayersAreChannels) {
   EXPECT_EQ(pre[1].sizes(), at::IntArrayRef({3, 6, 14, 14}));
   ASSERT_TRUE(net->prelu_slopes()[1].defined());
   EXPECT_EQ(net->prelu_slopes()[1].numel(), 6);
+}
+
+TEST(NetworkStatsTest, CnnDenseLayersFollowTheConvBlocks) {
+  ModelConfig model;
+  model.arch = Arch::kCnn;
+  model.channels = {4, 6};
+  model.dense = {5};
+  ActivationConfig prelu;
+  prelu.name = "prelu";
+  prelu.per_channel = true;
+  Network net(model, prelu, std::vector<int64_t>{1, 28, 28}, 10);
+  std::vector<at::Tensor> pre;
+  const auto x = torch::randn({3, 1, 28, 28});
+  const auto out = net->forward(x, &pre);
+  ASSERT_EQ(pre.size(), 3u);
+  EXPECT_EQ(pre[2].sizes(), at::IntArrayRef({3, 5}));
+  EXPECT_EQ(net->hidden()[2].kind, "linear");
+  EXPECT_EQ(net->prelu_slopes()[2].numel(), 5);
+  EXPECT_EQ(net->hidden()[2].weight.sizes(), at::IntArrayRef({5, 6 * 7 * 7}));
+  // The dense layer sees the pooled, flattened second block and feeds the head.
+  const auto params = net->named_parameters();
+  auto second = net->hidden()[1].activation;  // a handle on the same module
+  auto third = net->hidden()[2].activation;
+  const auto pooled = max_pool2x2(second.forward(pre[1])).flatten(1);
+  const auto z = torch::linear(pooled, params["fc2.weight"], params["fc2.bias"]);
+  EXPECT_TRUE(torch::allclose(z, pre[2]));
+  const auto logits = torch::linear(third.forward(z), params["head.weight"], params["head.bias"]);
+  EXPECT_TRUE(torch::allclose(logits, out));
 }
 
 TEST(NetworkStatsTest, KaimingGainMatchesTheActivation) {

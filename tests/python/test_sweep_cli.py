@@ -23,7 +23,7 @@ base:
   data: {{dataset: teacher, classes: 3, input_dim: 4, samples: 400, test_samples: 100, probe_size: 100}}
   model: {{hidden: [16, 16], init: kaiming_normal}}
   train: {{epochs: {epochs}, batch_size: 32, momentum: 0.9, lr: 0.05}}
-  targets: {{test_accuracy: 0.5}}
+  targets: {{accuracy: 0.5}}
 parameters:
   activation: {{values: [relu, {{name: prelu, per_channel: true}}, tanh, rrelu]}}
 """

@@ -185,19 +185,32 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // or data.samples: 1e12 is refused with a message instead of hanging or
 // exhausting memory. Generous for real work; seeds stay within int32.
 const std::map<std::string, double>& integer_maxima() {
-  static const std::map<std::string, double> maxima = {
-      {"seed", 2147483647},           {"data.seed", 2147483647},
-      {"data.train_subset", 1e8},     {"data.test_subset", 1e8},
-      {"data.validation", 1e8},       {"stats.log_every_steps", 1e9},
-      {"stats.evals_per_epoch", 1e4}, {"stats.step_val_examples", 1e8},
-      {"data.probe_size", 1e6},       {"data.samples", 1e8},
-      {"data.test_samples", 1e8},     {"data.input_dim", 1e6},
-      {"data.classes", 1e5},          {"data.arms", 1e4},
-      {"data.teacher_width", 1e6},    {"data.teacher_depth", 1000},
-      {"model.hidden", 1e6},          {"model.depth", 1000},
-      {"model.width", 1e6},           {"model.channels", 1e5},
-      {"train.epochs", 1e6},          {"train.batch_size", 1e7},
-      {"train.step_size", 1e6},       {"train.threads", 256}};
+  static const std::map<std::string, double> maxima = {{"seed", 2147483647},
+                                                       {"data.seed", 2147483647},
+                                                       {"data.train_subset", 1e8},
+                                                       {"data.test_subset", 1e8},
+                                                       {"data.validation", 1e8},
+                                                       {"stats.log_every_steps", 1e9},
+                                                       {"stats.evals_per_epoch", 1e4},
+                                                       {"stats.step_val_examples", 1e8},
+                                                       {"stats.initial_train_examples", 1e8},
+                                                       {"data.probe_size", 1e6},
+                                                       {"data.samples", 1e8},
+                                                       {"data.test_samples", 1e8},
+                                                       {"data.input_dim", 1e6},
+                                                       {"data.classes", 1e5},
+                                                       {"data.arms", 1e4},
+                                                       {"data.teacher_width", 1e6},
+                                                       {"data.teacher_depth", 1000},
+                                                       {"model.hidden", 1e6},
+                                                       {"model.depth", 1000},
+                                                       {"model.width", 1e6},
+                                                       {"model.channels", 1e5},
+                                                       {"model.dense", 1e6},
+                                                       {"train.epochs", 1e6},
+                                                       {"train.batch_size", 1e7},
+                                                       {"train.step_size", 1e6},
+                                                       {"train.threads", 256}};
   return maxima;
 }
 
@@ -273,7 +286,7 @@ std::vector<KeySpec> build_schema() {
       choice_key<Arch>(
           "model.arch", [](auto& c) -> auto& { return c.model.arch; },
           "mlp: fully connected layers; cnn: conv blocks (3x3 conv, activation, 2x2 "
-          "max-pool) then a linear head (image data only)."),
+          "max-pool), model.dense's hidden layers, then a linear head (image data only)."),
       int_list_key(
           "model.hidden", [](auto& c) -> auto& { return c.model.hidden; },
           "mlp: hidden layer widths."),
@@ -286,6 +299,10 @@ std::vector<KeySpec> build_schema() {
       int_list_key(
           "model.channels", [](auto& c) -> auto& { return c.model.channels; },
           "cnn: output channels of each conv block."),
+      int_list_key(
+          "model.dense", [](auto& c) -> auto& { return c.model.dense; },
+          "cnn: widths of fully connected hidden layers (linear, activation) between the "
+          "conv blocks and the linear head; none by default."),
       choice_key<Init>(
           "model.init", [](auto& c) -> auto& { return c.model.init; },
           "Weight initialisation. default: LibTorch's; kaiming_*: fan-in, gain matched to "
@@ -331,8 +348,9 @@ std::vector<KeySpec> build_schema() {
       choice_key<Device>(
           "train.device", [](auto& c) -> auto& { return c.train.device; }, "Where the trial runs."),
       double_key(
-          "targets.test_accuracy", [](auto& c) -> auto& { return c.targets.test_accuracy; }, 0,
-          false, 1, "Test accuracy that counts as converged (epochs_to_target); 0: none."),
+          "targets.accuracy", [](auto& c) -> auto& { return c.targets.accuracy; }, 0, false, 1,
+          "Held-out accuracy that counts as converged (epochs_to_target): validation accuracy, "
+          "or test accuracy when there is no validation split; 0: none."),
       bool_key(
           "stats.online_dead", [](auto& c) -> auto& { return c.stats.online_dead; },
           "Track dead_fraction_epoch and preact_grad_norm during training (one reduction and "
@@ -348,6 +366,17 @@ std::vector<KeySpec> build_schema() {
           "stats.step_val_examples", [](auto& c) -> auto& { return c.stats.step_val_examples; }, 0,
           "steps.csv: the evaluations within an epoch use the first N validation examples "
           "(0: all); the epoch's last row has the whole validation set's accuracy (epochs.csv)."),
+      bool_key(
+          "stats.test_every_epoch", [](auto& c) -> auto& { return c.stats.test_every_epoch; },
+          "Evaluate the test set after every epoch. Off (default): with a validation split, "
+          "only after training, on the final network and on the best validation epoch's "
+          "(their rows in epochs.csv have test values; model selection never sees the test "
+          "set). Without a validation split the test set is evaluated every epoch."),
+      int_key(
+          "stats.initial_train_examples",
+          [](auto& c) -> auto& { return c.stats.initial_train_examples; }, 0,
+          "Epoch 0's training loss and accuracy (the initial loss that 'exploded' is judged "
+          "against) on the first N training examples; 0: all."),
   });
 }
 

@@ -164,6 +164,22 @@ double unit_uniform(std::mt19937_64& rng) { return (rng() >> 11) * 0x1.0p-53; }
 
 }  // namespace
 
+std::map<std::string, std::string> identity_values(
+    const std::map<std::string, std::string>& values) {
+  static const auto defaults = [] {
+    std::map<std::string, std::string> d;
+    const TrialConfig config;
+    for (const auto& spec : config_schema()) d[spec.key] = spec.get(config);
+    return d;
+  }();
+  std::map<std::string, std::string> identity;
+  for (const auto& [key, value] : values) {
+    const auto it = defaults.find(key);
+    if (it == defaults.end() || it->second != value) identity[key] = value;
+  }
+  return identity;
+}
+
 std::string trial_id(const std::map<std::string, std::string>& values) {
   std::string text;
   for (const auto& [key, value] : values) text += key + "=" + value + "\n";
@@ -571,6 +587,10 @@ void check_rules_across_keys(const TrialConfig& c,
                       c.model.depth > 0 ? "model.depth" : "model.width",
                       "model.depth and model.width go together (or use model.hidden)");
   }
+  if (c.model.arch != Arch::kCnn && !c.model.dense.empty()) {
+    throw ConfigError(origin_of("model.dense"), "model.dense",
+                      "applies to model.arch: cnn only (an mlp's widths are model.hidden)");
+  }
   if (c.model.arch == Arch::kCnn && c.data.dataset != DatasetKind::kFashionMnist) {
     throw ConfigError(
         origin_of("model.arch"), "model.arch",
@@ -620,7 +640,7 @@ void add_trials(const std::string& path, const Assignment& base,
         const auto it = full.find(key);
         return it == full.end() ? Origin{path} : it->second.origin;
       });
-      trial.id = trial_id(trial.values);
+      trial.id = trial_id(identity_values(trial.values));
       const auto [it, inserted] =
           seen_ids.emplace(trial.id, static_cast<int64_t>(sweep.trials.size()));
       if (!inserted) {

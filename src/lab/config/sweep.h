@@ -54,8 +54,15 @@ Sweep load_sweep(const std::string& path, const std::vector<std::string>& overri
 /// typed configs. Throws ConfigError.
 Sweep load_sweep_snapshot(const std::string& path);
 
-/// The stable id of a configuration (12 hex digits).
+/// The stable id of a configuration (12 hex digits): FNV-1a of its
+/// "key=value" lines. Sweeps hash identity_values(), so that a key added in a
+/// later version, at its default, leaves every existing trial's id (and the
+/// resumption of its results) as it was.
 std::string trial_id(const std::map<std::string, std::string>& values);
+
+/// The values that differ from a default TrialConfig's (unknown keys kept).
+std::map<std::string, std::string> identity_values(
+    const std::map<std::string, std::string>& values);
 
 }  // namespace lab
 }  // namespace relulab

@@ -36,6 +36,7 @@ struct ModelConfig {
   int64_t depth = 0;                         // mlp: depth x width overrides hidden
   int64_t width = 0;
   std::vector<int64_t> channels = {16, 32};  // cnn: one conv block per entry
+  std::vector<int64_t> dense;                // cnn: linear hidden layers after the convs
   Init init = Init::kDefault;
 };
 
@@ -65,7 +66,7 @@ struct TrainConfig {
 };
 
 struct TargetConfig {
-  double test_accuracy = 0.0;  // 0: no target
+  double accuracy = 0.0;  // held-out accuracy that counts as converged; 0: no target
 };
 
 struct StatsConfig {
@@ -73,7 +74,9 @@ struct StatsConfig {
   int64_t log_every_steps = 50;  // steps.csv: training loss every K steps (0: off)
   int64_t evals_per_epoch = 4;   // steps.csv: validation accuracy this often per epoch (0: off)
   int64_t step_val_examples =
-      2000;  // ... within an epoch on this many validation examples (0: all)
+      2000;                       // ... within an epoch on this many validation examples (0: all)
+  bool test_every_epoch = false;  // else: test twice, after training (Note in trainer.cpp)
+  int64_t initial_train_examples = 10000;  // epoch 0's training loss on this many (0: all)
 };
 
 struct TrialConfig {

@@ -24,6 +24,10 @@ torch::nn::AnyModule make_layer_activation(const ActivationConfig& a, int64_t un
 NetworkImpl::NetworkImpl(const ModelConfig& model, const ActivationConfig& activation,
                          const std::vector<int64_t>& input_shape, int64_t outputs) {
   conv_ = model.arch == Arch::kCnn;
+  std::vector<int64_t> widths = model.hidden;
+  if (model.depth > 0) widths.assign(model.depth, model.width);
+  int64_t in = std::accumulate(input_shape.begin(), input_shape.end(), int64_t{1},
+                               std::multiplies<int64_t>());
   if (conv_) {
     TORCH_CHECK(input_shape.size() == 3, "cnn needs (C, H, W) inputs");
     int64_t channels = input_shape[0], h = input_shape[1], w = input_shape[2];
@@ -38,18 +42,17 @@ NetworkImpl::NetworkImpl(const ModelConfig& model, const ActivationConfig& activ
       h /= 2;
       w /= 2;
     }
-    head_ = register_module("head", torch::nn::Linear(channels * h * w, outputs));
-    return;
+    in = channels * h * w;
+    widths = model.dense;
   }
-  std::vector<int64_t> widths = model.hidden;
-  if (model.depth > 0) widths.assign(model.depth, model.width);
-  int64_t in = std::accumulate(input_shape.begin(), input_shape.end(), int64_t{1},
-                               std::multiplies<int64_t>());
+  // Linear hidden layers: the MLP's, or the CNN's after its conv blocks (named
+  // after their position among all hidden layers, so module names stay unique).
   for (size_t i = 0; i < widths.size(); ++i) {
     auto linear = torch::nn::Linear(in, widths[i]);
-    register_module("fc" + std::to_string(i), linear);
+    const std::string index = std::to_string(hidden_.size());
+    register_module("fc" + index, linear);
     auto act = make_layer_activation(activation, widths[i]);
-    register_module("act" + std::to_string(i), act.ptr());
+    register_module("act" + index, act.ptr());
     hidden_.push_back({"linear", widths[i], torch::nn::AnyModule(linear), act, linear->weight});
     in = widths[i];
   }
@@ -59,12 +62,14 @@ NetworkImpl::NetworkImpl(const ModelConfig& model, const ActivationConfig& activ
 at::Tensor NetworkImpl::forward(const at::Tensor& input, std::vector<at::Tensor>* pre) {
   at::Tensor x = conv_ ? input : input.flatten(1);
   for (auto& layer : hidden_) {
+    const bool conv = layer.kind == "conv";
+    if (!conv && x.dim() > 2) x = x.flatten(1);  // the first linear layer after the convs
     const at::Tensor z = layer.transform.forward(x);
     if (pre) pre->push_back(z);
     x = layer.activation.forward(z);
-    if (conv_) x = max_pool2x2(x);
+    if (conv) x = max_pool2x2(x);
   }
-  return head_->forward(conv_ ? x.flatten(1) : x);
+  return head_->forward(x.dim() > 2 ? x.flatten(1) : x);
 }
 
 std::vector<at::Tensor> NetworkImpl::prelu_slopes() const {

@@ -37,7 +37,9 @@ const std::vector<Column<TrialRow>>& trial_table() {
   static const std::vector<Column<TrialRow>> table = [] {
     using C = Column<TrialRow>;
     std::vector<C> t = {
-        {"trial_id", "string", "12 hex digits: hash of every configuration value and the seed",
+        {"trial_id", "string",
+         "12 hex digits: hash of the configuration values that differ from their defaults, and the "
+         "seed",
          [](const TrialRow& r) { return r.trial.id; }},
         {"trial_index", "integer", "position in the expanded sweep",
          [](const TrialRow& r) { return integer(r.trial.index); }},
@@ -76,14 +78,14 @@ const std::vector<Column<TrialRow>>& trial_table() {
          [](const TrialRow& r) { return csv_number(r.result.final_test_accuracy); }},
         {"best_test_accuracy", "number",
          "highest test accuracy over epochs 0..E (optimistic: chosen on the test set; use "
-         "`test_accuracy_at_best_val`)",
+         "`test_accuracy_at_best_val`); empty unless the test set is evaluated every epoch",
          [](const TrialRow& r) { return csv_number(r.result.best_test_accuracy); }},
         {"final_train_loss", "number",
          "mean training loss of the last epoch; empty unless `ok` or `collapsed`",
          [](const TrialRow& r) { return csv_number(r.result.final_train_loss); }},
         {"epochs_to_target", "integer",
-         "first epoch whose test accuracy >= `targets.test_accuracy`; empty if never reached or "
-         "no target",
+         "first epoch whose validation accuracy (test accuracy without a validation split) >= "
+         "`targets.accuracy`; empty if never reached or no target",
          [](const TrialRow& r) { return integer_or_empty(r.result.epochs_to_target); }},
         {"loss_auc", "number",
          "mean over epochs 1..E of the epoch's mean training loss (area under the training curve "
@@ -135,14 +137,16 @@ const std::vector<Column<EpochRow>>& epoch_table() {
       {"epoch", "integer", "epoch 0 is the network as initialised, before any step",
        [](R r) { return integer(r.epoch.epoch); }},
       {"train_loss", "number",
-       "epoch 0: on the whole training set; epochs >= 1: mean over the epoch's minibatches, as "
-       "trained (running average)",
+       "epoch 0: on the first `stats.initial_train_examples` training examples (0: all); "
+       "epochs >= 1: mean over the epoch's minibatches, as trained (running average)",
        [](R r) { return csv_number(r.epoch.train_loss); }},
       {"train_accuracy", "number", "as `train_loss`, the share classified correctly",
        [](R r) { return csv_number(r.epoch.train_accuracy); }},
-      {"test_loss", "number", "on the test set after the epoch (cross-entropy, mean per example)",
+      {"test_loss", "number",
+       "on the test set after the epoch (cross-entropy, mean per example); by default only "
+       "in the rows of the last epoch and of `best_val_epoch` (`stats.test_every_epoch`)",
        [](R r) { return csv_number(r.epoch.test_loss); }},
-      {"test_accuracy", "number", "on the test set after the epoch",
+      {"test_accuracy", "number", "on the test set after the epoch; rows as `test_loss`",
        [](R r) { return csv_number(r.epoch.test_accuracy); }},
       {"val_loss", "number",
        "on the validation split after the epoch (empty without one: data.validation 0)",

@@ -76,6 +76,53 @@ Evaluation evaluate(Network& net, const at::Tensor& x, const at::Tensor& y,
   return {loss / x.size(0), correct / x.size(0)};
 }
 
+// Note [When the test set is evaluated]
+// With a validation split, the test set is evaluated twice per trial, after
+// training: on the final network and on the network as it was at the best
+// validation epoch (a copy of its parameters is kept whenever validation
+// accuracy reaches a new high, the first such epoch winning ties), and those
+// two epochs' rows get test values. Model selection never sees the test set,
+// test_accuracy_at_best_val is the same number as evaluating at that epoch,
+// and the 10 000 test images cost 2 forward passes per trial instead of one
+// per epoch (about 6% of an MLP trial; docs/performance.md).
+// stats.test_every_epoch: true restores a test value in every row, and with
+// no validation split the test set is evaluated every epoch (it is then the
+// only held-out set: selection, targets and collapse use it).
+bool tests_every_epoch(const TrialConfig& config, const Dataset& data) {
+  return config.stats.test_every_epoch || !data.val_x.defined() || data.val_x.size(0) == 0;
+}
+
+// The parameters of the network at the best validation epoch so far.
+struct BestSnapshot {
+  double val_accuracy = kNaN;
+  int64_t epoch = -1;
+  std::vector<at::Tensor> parameters;
+
+  void offer(Network& net, int64_t at_epoch, double accuracy) {
+    if (std::isnan(accuracy) || (!std::isnan(val_accuracy) && accuracy <= val_accuracy)) return;
+    torch::NoGradGuard no_grad;
+    val_accuracy = accuracy;
+    epoch = at_epoch;
+    const auto current = net->parameters();
+    if (parameters.empty()) {
+      for (const auto& p : current) parameters.push_back(p.detach().clone());
+    } else {
+      for (size_t i = 0; i < current.size(); ++i) parameters[i].copy_(current[i]);
+    }
+  }
+
+  void load_into(Network& net) const {
+    torch::NoGradGuard no_grad;
+    const auto current = net->parameters();
+    for (size_t i = 0; i < current.size(); ++i) current[i].copy_(parameters[i]);
+  }
+};
+
+void record_test(const Evaluation& test, EpochRecord* e) {
+  e->test_loss = test.loss;
+  e->test_accuracy = test.accuracy;
+}
+
 bool parameters_finite(Network& net) {
   torch::NoGradGuard no_grad;
   for (const auto& p : net->parameters()) {
@@ -147,7 +194,8 @@ bool has_final_metrics(const std::string& status) {
   return status == "ok" || status == "collapsed";
 }
 
-void summarise(const TrialConfig& config, int64_t train_examples, TrialResult* result) {
+void summarise(const TrialConfig& config, int64_t train_examples, bool test_each_epoch,
+               TrialResult* result) {
   double train_seconds = 0, loss_sum = 0;
   int64_t trained_epochs = 0;
   for (const auto& e : result->epochs) {
@@ -157,14 +205,16 @@ void summarise(const TrialConfig& config, int64_t train_examples, TrialResult* r
       result->best_val_epoch = e.epoch;
       result->test_accuracy_at_best_val = e.test_accuracy;
     }
-    if (!std::isnan(e.test_accuracy)) {
-      if (std::isnan(result->best_test_accuracy) || e.test_accuracy > result->best_test_accuracy) {
-        result->best_test_accuracy = e.test_accuracy;
-      }
-      if (result->epochs_to_target < 0 && config.targets.test_accuracy > 0 &&
-          e.test_accuracy >= config.targets.test_accuracy) {
-        result->epochs_to_target = e.epoch;
-      }
+    if (test_each_epoch && !std::isnan(e.test_accuracy) &&
+        (std::isnan(result->best_test_accuracy) || e.test_accuracy > result->best_test_accuracy)) {
+      result->best_test_accuracy = e.test_accuracy;
+    }
+    // The target is judged on held-out data that selection may see:
+    // validation, or test when there is no validation split.
+    const double held_out = std::isnan(e.val_accuracy) ? e.test_accuracy : e.val_accuracy;
+    if (result->epochs_to_target < 0 && config.targets.accuracy > 0 && !std::isnan(held_out) &&
+        held_out >= config.targets.accuracy) {
+      result->epochs_to_target = e.epoch;
     }
     if (e.epoch > 0) {
       ++trained_epochs;
@@ -226,19 +276,26 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
   }
   auto optimizer = make_optimizer(t, others, slopes);
   OnlineDeadTracker tracker;
+  const bool test_each_epoch = tests_every_epoch(config, data);
+  BestSnapshot best;
 
-  // Epoch 0: the network as initialised.
+  // Epoch 0: the network as initialised. Its training loss and accuracy on
+  // the first stats.initial_train_examples training examples: an estimate
+  // of the initial loss (the reference of "exploded") within a fraction of a
+  // percent, for a fifth of a full pass.
   {
     EpochRecord e;
-    const auto train_eval = evaluate(net, data.train_x, data.train_y, device);
-    const auto test_eval = evaluate(net, data.test_x, data.test_y, device);
+    const int64_t initial = config.stats.initial_train_examples;
+    const auto train_eval = initial > 0 ? evaluate(net, data.train_x.slice(0, 0, initial),
+                                                   data.train_y.slice(0, 0, initial), device)
+                                        : evaluate(net, data.train_x, data.train_y, device);
     const auto val_eval = evaluate(net, data.val_x, data.val_y, device);
     e.train_loss = train_eval.loss;
     e.train_accuracy = train_eval.accuracy;
-    e.test_loss = test_eval.loss;
-    e.test_accuracy = test_eval.accuracy;
+    if (test_each_epoch) record_test(evaluate(net, data.test_x, data.test_y, device), &e);
     e.val_loss = val_eval.loss;
     e.val_accuracy = val_eval.accuracy;
+    if (!test_each_epoch) best.offer(net, 0, e.val_accuracy);
     result->epochs.push_back(e);
     measure_layers(net, data.probe_x, device, 0, nullptr, {}, {}, result);
     if (on_epoch) on_epoch(0);
@@ -359,12 +416,11 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
       return record_divergence("non-finite parameters after step", step, epoch, last_finite,
                                result);
     }
-    const auto test_eval = evaluate(net, data.test_x, data.test_y, device);
     const auto val_eval = evaluate(net, data.val_x, data.val_y, device);
-    e.test_loss = test_eval.loss;
-    e.test_accuracy = test_eval.accuracy;
+    if (test_each_epoch) record_test(evaluate(net, data.test_x, data.test_y, device), &e);
     e.val_loss = val_eval.loss;
     e.val_accuracy = val_eval.accuracy;
+    if (!test_each_epoch) best.offer(net, epoch, e.val_accuracy);
     if (epoch_end_row >= 0) result->steps[epoch_end_row].val_accuracy = val_eval.accuracy;
     result->epochs.push_back(e);
     if (e.train_loss > kExplodeFactor * initial_loss) {
@@ -385,6 +441,15 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     measure_layers(net, data.probe_x, device, epoch, config.stats.online_dead ? &tracker : nullptr,
                    grad_norms, preact_grad_norms, result);
     if (on_epoch) on_epoch(epoch);
+  }
+  // Trained to the end: the test set, once on the final network and once on
+  // the best validation epoch's (Note [When the test set is evaluated]).
+  if (!test_each_epoch) {
+    record_test(evaluate(net, data.test_x, data.test_y, device), &result->epochs.back());
+    if (best.epoch >= 0 && best.epoch != result->epochs.back().epoch) {
+      best.load_into(net);
+      record_test(evaluate(net, data.test_x, data.test_y, device), &result->epochs[best.epoch]);
+    }
   }
   if (t.epochs > 0 && data.classes > 0) {
     const auto& last = result->epochs.back();
@@ -419,7 +484,7 @@ TrialResult run_trial(const TrialConfig& config, const Dataset& data,
     result.message = e.what();
   }
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  summarise(config, data.train_x.size(0), &result);
+  summarise(config, data.train_x.size(0), tests_every_epoch(config, data), &result);
   return result;
 }
 
