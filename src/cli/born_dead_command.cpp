@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -66,6 +67,14 @@ int born_dead_command(int argc, char** argv) {
   const int threads = parsed["threads"].as<int>();
   if (widths.empty() || depths.empty() || threads < 1) {
     std::cerr << "relulab born-dead: --widths and --depths must be non-empty, --threads >= 1\n";
+    return 2;
+  }
+  // Checked here too (simulate_born_dead would refuse them), so a bad value
+  // is a usage error (exit 2) before any work, not a failure after a cell.
+  if (setup.networks < 1 || setup.input_dim < 1 || setup.probe_size < 1 || !(setup.bias_std >= 0) ||
+      !std::isfinite(setup.bias_std)) {
+    std::cerr << "relulab born-dead: --networks, --input-dim and --probe-size must be >= 1 and "
+                 "--bias-std a finite number >= 0\n";
     return 2;
   }
   at::set_num_threads(threads);

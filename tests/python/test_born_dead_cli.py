@@ -36,3 +36,9 @@ def test_bad_input_exits_2_with_a_reason(tmp_path):
     p = run("--widths", "2")
     assert p.returncode == 2 and "--out" in p.stderr
     assert not (tmp_path / "x.csv").exists()
+    for bad in (["--networks", 0], ["--probe-size", 0], ["--input-dim", 0], ["--bias-std=-1"]):
+        p = run(*bad, "--out", tmp_path / "x.csv")
+        assert p.returncode == 2 and "must be >= 1" in p.stderr, (bad, p.returncode, p.stderr)
+    p = run("--bias-std", "nan", "--out", tmp_path / "x.csv")
+    assert p.returncode == 2 and "nan" in p.stderr
+    assert not (tmp_path / "x.csv").exists()

@@ -39,6 +39,12 @@ double negative_fraction(const at::Tensor& pre) {
 
 at::Tensor max_derivative(torch::nn::AnyModule& activation, int64_t units, bool conv) {
   torch::AutoGradMode enable_grad(true);  // callers may be under NoGradGuard
+  // Without parameters (all but PReLU) every unit has the same derivative:
+  // one column of the grid instead of `units` (256x less work for an MLP
+  // layer, measured ~1% of an MLP trial's wall time).
+  if (units > 1 && activation.ptr()->parameters().empty()) {
+    return max_derivative(activation, 1, conv).expand({units});
+  }
   // A uniform grid, plus points either side of 0 where ELU/SELU peak.
   const auto points = torch::cat({torch::linspace(-20, 20, 4001), torch::tensor({-1e-6f, 1e-6f})});
   const int64_t n = points.size(0);
