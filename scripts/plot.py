@@ -38,10 +38,13 @@ def best_lr_trials(trials):
     return pd.concat(keep) if keep else trials.iloc[0:0]
 
 
-def ok_only(trials):
-    """Curves average trained trials only, as the tables do: a diverged or exploded trial's
-    records stop early and would drag the mean (their counts are in compare.py's tables)."""
-    return trials[trials["status"] == "ok"] if "status" in trials.columns else trials
+def trained_only(trials):
+    """Curves average trials that trained every epoch (ok, or collapsed: a sigmoid network stuck
+    at chance is the point of some figures); a diverged or exploded trial's records stop early
+    and would drag the mean (their counts are in compare.py's tables)."""
+    if "status" not in trials.columns:
+        return trials
+    return trials[trials["status"].isin(["ok", "collapsed"])]
 
 
 def band(ax, x, ys, label):
@@ -57,15 +60,16 @@ def band(ax, x, ys, label):
 def curves_per_epoch(data, out):
     """Held-out accuracy (validation; test without a validation split) and training loss (log
     axis) per epoch from epoch 1 on, where the activations differ; epoch 0 is chance for all."""
-    best = ok_only(best_lr_trials(data["trials"]))
+    best = trained_only(best_lr_trials(data["trials"]))
     epochs_all = data["epochs"]
     held_out = ("val_accuracy" if "val_accuracy" in epochs_all.columns
                 and epochs_all["val_accuracy"].notna().any() else "test_accuracy")
     archs = sorted(best["model.arch"].unique())
-    for column, name, ylabel, log in (
-            (held_out, "accuracy_vs_epoch.png",
-             "validation accuracy" if held_out == "val_accuracy" else "test accuracy", False),
-            ("train_loss", "loss_vs_epoch.png", "training loss (epoch mean, log scale)", True)):
+    accuracy = "validation accuracy" if held_out == "val_accuracy" else "test accuracy"
+    for column, name, title, ylabel, log in (
+            (held_out, "accuracy_vs_epoch.png", accuracy.capitalize(), accuracy, False),
+            ("train_loss", "loss_vs_epoch.png", "Training loss",
+             "training loss (epoch mean, log scale)", True)):
         fig, axes = plt.subplots(1, len(archs), figsize=(6.5 * len(archs), 4.5), squeeze=False)
         for ax, arch in zip(axes[0], archs):
             for act, t in best[best["model.arch"] == arch].groupby("activation"):
@@ -75,11 +79,11 @@ def curves_per_epoch(data, out):
                      f"{act} (lr={t['train.lr'].iloc[0]:g}, n={len(t)})")
             if log:
                 ax.set_yscale("log")
-            ax.set(title=f"{ylabel[0].upper() + ylabel[1:]} per epoch — {arch}, chosen LR each",
+            ax.set(title=f"{title} per epoch — {arch}, chosen LR each",
                    xlabel="epoch", ylabel=ylabel)
             ax.grid(alpha=0.3, which="both")
             ax.legend(fontsize=6)
-        fig.text(0.01, 0.01, "ok trials, mean over seeds; band: 95% t confidence interval",
+        fig.text(0.01, 0.01, "ok and collapsed trials, mean over seeds; band: 95% t confidence interval",
                  fontsize=7)
         fig.tight_layout()
         fig.savefig(out / name, dpi=110)
@@ -92,7 +96,7 @@ def curves_per_step(data, out):
     steps = data.get("steps")
     if steps is None or steps.empty:
         return
-    best = ok_only(best_lr_trials(data["trials"]))
+    best = trained_only(best_lr_trials(data["trials"]))
     archs = sorted(best["model.arch"].unique())
     fig, axes = plt.subplots(2, len(archs), figsize=(6.5 * len(archs), 8), squeeze=False)
     for col, arch in enumerate(archs):
@@ -114,7 +118,7 @@ def curves_per_step(data, out):
         for row in (0, 1):
             axes[row][col].grid(alpha=0.3, which="both")
             axes[row][col].legend(fontsize=6)
-    fig.text(0.01, 0.01, "ok trials, mean over seeds (steps.csv)", fontsize=7)
+    fig.text(0.01, 0.01, "ok and collapsed trials, mean over seeds (steps.csv)", fontsize=7)
     fig.tight_layout()
     fig.savefig(out / "curves_by_step.png", dpi=110)
     plt.close(fig)

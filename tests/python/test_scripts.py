@@ -205,8 +205,27 @@ def test_compare_rejects_unknown_column(tmp_path):
 def test_plot_writes_figures(tmp_path):
     folder = fixture(tmp_path / "plots", True)
     assert plot.main([str(folder)]) == 0
-    for name in ["accuracy_vs_epoch.png", "dead_fraction_vs_epoch.png", "accuracy_vs_lr.png"]:
+    for name in ["accuracy_vs_epoch.png", "loss_vs_epoch.png", "curves_by_step.png",
+                 "dead_fraction_vs_epoch.png", "accuracy_vs_lr.png"]:
         assert (folder / name).stat().st_size > 10_000, name
+
+
+def test_figures_use_the_tables_learning_rate():
+    """plot.py draws each activation at the rate compare.py reports it at: chosen on
+    validation accuracy, among rates where every seed is ok; never on one survivor."""
+    rows = []
+    for lr, status, val, test in [(0.01, "ok", 0.80, 0.90), (0.01, "ok", 0.80, 0.90),
+                                  (0.1, "ok", 0.85, 0.70), (0.1, "ok", 0.85, 0.70),
+                                  (1.0, "ok", 0.99, 0.99), (1.0, "diverged", None, None)]:
+        rows.append({"trial_id": f"t{len(rows)}", "activation": "relu", "model.arch": "mlp",
+                     "train.lr": lr, "status": status, "best_val_accuracy": val,
+                     "final_test_accuracy": test})
+    trials = pd.DataFrame(rows)
+    chosen = plot.best_lr_trials(trials)
+    assert set(chosen["train.lr"]) == {0.1}  # not 0.01 (best test), not 1.0 (one survivor)
+    assert list(plot.trained_only(trials.assign(status=["ok", "collapsed", "ok", "exploded",
+                                                        "ok", "diverged"])).trial_id) == \
+        ["t0", "t1", "t2", "t4"]
 
 
 def test_born_dead_tables_against_lu(tmp_path):
