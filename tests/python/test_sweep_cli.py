@@ -302,6 +302,19 @@ def test_meta_json_is_valid_json_whatever_the_paths_hold(tmp_path):
     assert p.returncode == 0, p.stderr
     meta = json.loads((out / "meta.json").read_text())
     assert str(out) in meta["command"] and meta["trials"] == 8 and meta["finished"]
+    assert "earlier_runs" not in meta
+    # A resumed run keeps what the previous meta.json said (Note [A results
+    # folder made over several runs]); a garbled one contributes nothing.
+    again = run("sweep", sweep, "--jobs", 2, "--out", out, "--set", "train.lr=0.07")
+    assert again.returncode == 0, again.stderr
+    resumed = json.loads((out / "meta.json").read_text())
+    assert [r["started"] for r in resumed["earlier_runs"]] == [meta["started"]]
+    assert resumed["earlier_runs"][0]["git_commit"] == meta["git_commit"]
+    assert resumed["earlier_runs"][0]["finished"] == meta["finished"]
+    (out / "meta.json").write_text("{not json")
+    third = run("sweep", sweep, "--jobs", 2, "--out", out, "--set", "train.lr=0.07")
+    assert third.returncode == 0, third.stderr
+    assert "earlier_runs" not in json.loads((out / "meta.json").read_text())
 
 
 def test_merge_while_array_tasks_write_loses_nothing(tmp_path):
