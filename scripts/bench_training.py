@@ -12,8 +12,13 @@ relulab/floor and script/floor; also the share of relulab's trial wall time
 spent outside the training steps (evaluation, statistics, records).
 
 Do not run it while anything else uses the cores (compiles, tests, sweeps).
+With --baseline, another relulab binary (an earlier commit's build, whose
+shared libraries it must still find) is timed in the same rotation and a
+second table gives relulab/baseline: the A/B of a change, same machine, same
+minutes.
+
 Usage: scripts/bench_training.py [--arch mlp|cnn] [--repetitions 5] [--epochs 2]
-       [--activations relu,gelu] [--relulab build/relulab]
+       [--activations relu,gelu] [--relulab build/relulab] [--baseline OLD/relulab]
 """
 import argparse
 import json
@@ -93,9 +98,11 @@ def main():
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--activations", default="relu,leaky_relu,prelu,gelu,tanh,sigmoid")
     parser.add_argument("--relulab", default=str(ROOT / "build" / "relulab"))
+    parser.add_argument("--baseline", help="an earlier relulab binary to time in the same rotation")
     args = parser.parse_args()
     acts = [a for a in args.activations.split(",") if a]
-    times = {a: {"relulab": [], "script": [], "floor": [], "outside": []} for a in acts}
+    times = {a: {"relulab": [], "script": [], "floor": [], "outside": [], "baseline": [],
+                 "baseline_outside": []} for a in acts}
     with tempfile.TemporaryDirectory() as tmp:
         for rep in range(args.repetitions):
             for a in acts:
@@ -107,6 +114,12 @@ def main():
                 times[a]["script"].append(run_script(args.arch, a, args.epochs))
                 throwaway()
                 times[a]["floor"].append(run_script(args.arch, a, args.epochs, gemm_only=True))
+                if args.baseline:
+                    throwaway()
+                    per_epoch, outside = run_relulab(args.baseline, args.arch, a, args.epochs,
+                                                     Path(tmp))
+                    times[a]["baseline"].append(per_epoch)
+                    times[a]["baseline_outside"].append(outside)
             print(f"repetition {rep + 1}/{args.repetitions} done", file=sys.stderr)
     print(f"{args.arch}, Fashion-MNIST {TRAIN_EXAMPLES} training images per epoch, batch 128, SGD momentum 0.9, 1 thread "
           "(BLAS included), "
@@ -121,6 +134,17 @@ def main():
               f"{ratio(t['relulab'], t['script'])} | {ratio(t['relulab'], t['floor'])} | "
               f"{ratio(t['script'], t['floor'])} | "
               f"{statistics.median(t['outside']) * 100:.0f}% |")
+    if args.baseline:
+        print(f"\nrelulab ({args.relulab}) against the baseline ({args.baseline}), same rotation")
+        print("| activation | relulab s/epoch | baseline s/epoch | relulab/baseline "
+              "| relulab outside training | baseline outside training |")
+        print("|---|---|---|---|---|---|")
+        for a in acts:
+            t = times[a]
+            print(f"| {a} | {summary(t['relulab'])} | {summary(t['baseline'])} | "
+                  f"{ratio(t['relulab'], t['baseline'])} | "
+                  f"{statistics.median(t['outside']) * 100:.1f}% | "
+                  f"{statistics.median(t['baseline_outside']) * 100:.1f}% |")
     return 0
 
 

@@ -32,6 +32,8 @@ class NetworkImpl : public torch::nn::Module {
   at::Tensor forward(const at::Tensor& x, std::vector<at::Tensor>* pre_activations = nullptr);
 
   const std::vector<HiddenLayer>& hidden() const { return hidden_; }
+  /// The output layer (Linear) after the hidden layers.
+  const torch::nn::Linear& head() const { return head_; }
   /// PReLU slope tensors, one per hidden layer (undefined for other activations).
   std::vector<at::Tensor> prelu_slopes() const;
 

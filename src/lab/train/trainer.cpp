@@ -11,6 +11,7 @@
 
 #include "lab/models/network.h"
 #include "lab/stats/unit_stats.h"
+#include "lab/train/mlp_backprop.h"
 #include "lab/train/optimizer.h"
 
 namespace relulab {
@@ -92,6 +93,12 @@ bool tests_every_epoch(const TrialConfig& config, const Dataset& data) {
   return config.stats.test_every_epoch || !data.val_x.defined() || data.val_x.size(0) == 0;
 }
 
+// The rule that picks the best epoch, for BestSnapshot and summarise alike:
+// the first strict maximum; NaN never wins.
+bool improves_on(double accuracy, double best) {
+  return !std::isnan(accuracy) && (std::isnan(best) || accuracy > best);
+}
+
 // The parameters of the network at the best validation epoch so far.
 struct BestSnapshot {
   double val_accuracy = kNaN;
@@ -99,7 +106,7 @@ struct BestSnapshot {
   std::vector<at::Tensor> parameters;
 
   void offer(Network& net, int64_t at_epoch, double accuracy) {
-    if (std::isnan(accuracy) || (!std::isnan(val_accuracy) && accuracy <= val_accuracy)) return;
+    if (!improves_on(accuracy, val_accuracy)) return;
     torch::NoGradGuard no_grad;
     val_accuracy = accuracy;
     epoch = at_epoch;
@@ -199,14 +206,12 @@ void summarise(const TrialConfig& config, int64_t train_examples, bool test_each
   double train_seconds = 0, loss_sum = 0;
   int64_t trained_epochs = 0;
   for (const auto& e : result->epochs) {
-    if (!std::isnan(e.val_accuracy) &&
-        (std::isnan(result->best_val_accuracy) || e.val_accuracy > result->best_val_accuracy)) {
+    if (improves_on(e.val_accuracy, result->best_val_accuracy)) {
       result->best_val_accuracy = e.val_accuracy;
       result->best_val_epoch = e.epoch;
       result->test_accuracy_at_best_val = e.test_accuracy;
     }
-    if (test_each_epoch && !std::isnan(e.test_accuracy) &&
-        (std::isnan(result->best_test_accuracy) || e.test_accuracy > result->best_test_accuracy)) {
+    if (test_each_epoch && improves_on(e.test_accuracy, result->best_test_accuracy)) {
       result->best_test_accuracy = e.test_accuracy;
     }
     // The target is judged on held-out data that selection may see:
@@ -247,7 +252,7 @@ void summarise(const TrialConfig& config, int64_t train_examples, bool test_each
   }
 }
 
-void train_and_measure(const TrialConfig& config, const Dataset& data,
+void train_and_measure(const TrialConfig& config, const Dataset& data, bool test_each_epoch,
                        const EpochCallback& on_epoch, TrialResult* result) {
   const auto& t = config.train;
   torch::manual_seed(static_cast<uint64_t>(config.seed));
@@ -275,8 +280,11 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     }
   }
   auto optimizer = make_optimizer(t, others, slopes);
+  // MLPs train without autograd, bit for bit the same (Note [The MLP step
+  // without autograd]); CNNs with it.
+  std::unique_ptr<MlpBackprop> backprop;
+  if (MlpBackprop::supports(net)) backprop = std::make_unique<MlpBackprop>(net);
   OnlineDeadTracker tracker;
-  const bool test_each_epoch = tests_every_epoch(config, data);
   BestSnapshot best;
 
   // Epoch 0: the network as initialised. Its training loss and accuracy on
@@ -334,7 +342,7 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
     double loss_sum = 0, correct = 0, stats_seconds = 0, eval_seconds = 0;
     int64_t steps = 0;
     const auto order = torch::randperm(n, torch::kLong).to(device);
-    std::vector<at::Tensor> pre;
+    std::vector<at::Tensor> pre, pre_grads;
     int64_t epoch_end_row = -1;  // steps.csv row that takes the epoch's validation accuracy
     const auto start = Clock::now();
     for (int64_t i = 0; i < n; i += t.batch_size) {
@@ -342,13 +350,21 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
       const auto xb = train_x.index_select(0, idx);
       const auto yb = train_y.index_select(0, idx);
       pre.clear();
-      // Undefined rather than zeroed, as PyTorch 2.x's zero_grad() does:
-      // backward then hands over fresh gradients instead of adding them to
-      // zeros, one pass over every weight fewer. 0 + g = g: the same bits
-      // (but for the sign of a zero gradient).
-      for (auto& p : parameters) p.mutable_grad().reset();
-      const auto logits = net->forward(xb, config.stats.online_dead ? &pre : nullptr);
-      const auto loss = torch::cross_entropy_loss(logits, yb);
+      pre_grads.clear();
+      auto* const keep_pre = config.stats.online_dead ? &pre : nullptr;
+      at::Tensor logits, loss;
+      if (backprop) {
+        loss = backprop->forward(xb, yb, keep_pre);
+        logits = backprop->logits();
+      } else {
+        // Undefined rather than zeroed, as PyTorch 2.x's zero_grad() does:
+        // backward then hands over fresh gradients instead of adding them to
+        // zeros, one pass over every weight fewer. 0 + g = g: the same bits
+        // (but for the sign of a zero gradient).
+        for (auto& p : parameters) p.mutable_grad().reset();
+        logits = net->forward(xb, keep_pre);
+        loss = torch::cross_entropy_loss(logits, yb);
+      }
       const double loss_value = loss.item<double>();
       ++step;
       if (!std::isfinite(loss_value)) {
@@ -357,13 +373,18 @@ void train_and_measure(const TrialConfig& config, const Dataset& data,
       }
       last_finite = loss_value;
       // The pre-activations' gradients, for preact_grad_norm (see columns.cpp).
-      for (auto& z : pre) z.retain_grad();
-      loss.backward();
+      if (backprop) {
+        backprop->backward(keep_pre ? &pre_grads : nullptr);
+      } else {
+        for (auto& z : pre) z.retain_grad();
+        loss.backward();
+        for (const auto& z : pre) pre_grads.push_back(z.grad());
+      }
       optimizer->step();
       const auto stats_start = Clock::now();
       for (size_t l = 0; l < pre.size(); ++l) {
         tracker.observe(l, pre[l]);
-        const auto& g = pre[l].grad();
+        const auto& g = pre_grads[l];
         if (g.defined()) {
           const double units = static_cast<double>(net->hidden()[l].units);
           preact_grad_sum[l] += g.norm().item<double>() / std::sqrt(units);
@@ -473,9 +494,10 @@ TrialResult run_trial(const TrialConfig& config, const Dataset& data,
   TrialResult result;
   result.threads = config.train.threads;
   result.device = name_of(config.train.device);
+  const bool test_each_epoch = tests_every_epoch(config, data);
   const auto start = Clock::now();
   try {
-    train_and_measure(config, data, on_epoch, &result);
+    train_and_measure(config, data, test_each_epoch, on_epoch, &result);
   } catch (const c10::Error& e) {
     result.status = "failed";
     result.message = e.what_without_backtrace();
@@ -484,7 +506,7 @@ TrialResult run_trial(const TrialConfig& config, const Dataset& data,
     result.message = e.what();
   }
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  summarise(config, data.train_x.size(0), tests_every_epoch(config, data), &result);
+  summarise(config, data.train_x.size(0), test_each_epoch, &result);
   return result;
 }
 
