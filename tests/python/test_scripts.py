@@ -306,3 +306,30 @@ def test_no_vanishing_verdict_for_a_shallow_network(tmp_path):
     folder = vanishing_fixture(tmp_path / "shallow", 1e-3, depth=3)
     compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
     assert "vanishing gradients" not in (folder / "tables.md").read_text()
+
+
+def run_update_results_readme(*args):
+    import subprocess
+    return subprocess.run([sys.executable, str(SCRIPTS / "update-results-readme"), *args],
+                          capture_output=True, text=True)
+
+
+def test_results_readme_quotes_the_committed_tables():
+    result = run_update_results_readme("--check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_update_results_readme_replaces_a_stale_block(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "tables.md").write_text(
+        "# title\n\nResults: run\n\n### model.arch=mlp\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nNotes.\n")
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- from run/tables.md: begin -->\n| a | b |\n| 0 | 0 |\n"
+                      "<!-- from run/tables.md: end -->\noutro\n")
+    stale = run_update_results_readme("--check", str(readme))
+    assert stale.returncode == 1 and "run/tables.md" in stale.stderr
+    assert run_update_results_readme(str(readme)).returncode == 0
+    assert readme.read_text() == ("intro\n<!-- from run/tables.md: begin -->\n"
+                                  "| a | b |\n|---|---|\n| 1 | 2 |\n\nNotes.\n"
+                                  "<!-- from run/tables.md: end -->\noutro\n")
+    assert run_update_results_readme("--check", str(readme)).returncode == 0
