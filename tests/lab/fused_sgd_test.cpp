@@ -55,9 +55,13 @@ TEST_P(FusedSgdTest, MomentumMatchesTorchSgdBitForBit) {
   expect_same_training(torch::optim::SGDOptions(0.05).momentum(0.9), GetParam());
 }
 
+TEST_P(FusedSgdTest, MomentumWithWeightDecayMatchesTorchSgdBitForBit) {
+  expect_same_training(torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(1e-3), GetParam());
+  expect_same_training(torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(5e-4), GetParam());
+}
+
 TEST_P(FusedSgdTest, OtherSettingsFallBackToTorchSgd) {
   expect_same_training(torch::optim::SGDOptions(0.05).momentum(0.9).nesterov(true), GetParam());
-  expect_same_training(torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(1e-3), GetParam());
   expect_same_training(torch::optim::SGDOptions(0.05), GetParam());
 }
 

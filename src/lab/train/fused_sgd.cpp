@@ -13,7 +13,7 @@ namespace lab {
 namespace {
 
 bool fusable(const torch::optim::SGDOptions& o) {
-  return o.momentum() != 0 && o.weight_decay() == 0 && o.dampening() == 0 && !o.nesterov();
+  return o.momentum() != 0 && o.dampening() == 0 && !o.nesterov();
 }
 
 bool fusable(const at::Tensor& p) {
@@ -26,19 +26,24 @@ bool fusable(const at::Tensor& p) {
 // instruction and the loops vectorise; this file is built with
 // -ffp-contract=off so that buf * momentum + grad stays two roundings, as in
 // LibTorch's separate mul_ and add_.
-template <typename T>
+// With weight decay, SGD first makes d = grad.add(p, weight_decay), which
+// LibTorch computes as one fused multiply-add too: d = fma(p, wd, grad).
+// Without it d is grad itself (fma(p, 0, grad) would turn -0 into +0).
+template <bool kDecay, typename T>
 __attribute__((target("avx2,fma"))) void update(T* __restrict p, T* __restrict buf,
                                                 const T* __restrict g, int64_t n, T momentum,
-                                                T minus_lr, bool fresh) {
-  if (fresh) {  // SGD's first step: buf = clone(grad)
+                                                T minus_lr, T weight_decay, bool fresh) {
+  if (fresh) {  // SGD's first step: buf = clone(d)
     for (int64_t i = 0; i < n; ++i) {
-      buf[i] = g[i];
-      p[i] = std::fma(g[i], minus_lr, p[i]);
+      const T d = kDecay ? std::fma(p[i], weight_decay, g[i]) : g[i];
+      buf[i] = d;
+      p[i] = std::fma(d, minus_lr, p[i]);
     }
     return;
   }
   for (int64_t i = 0; i < n; ++i) {
-    const T b = buf[i] * momentum + g[i];
+    const T d = kDecay ? std::fma(p[i], weight_decay, g[i]) : g[i];
+    const T b = buf[i] * momentum + d;
     buf[i] = b;
     p[i] = std::fma(b, minus_lr, p[i]);
   }
@@ -100,10 +105,12 @@ torch::Tensor FusedSGD::step(LossClosure closure) {
       AT_DISPATCH_FLOATING_TYPES(p.scalar_type(), "relulab_fused_sgd", [&] {
         // As LibTorch converts the Scalars: momentum and -lr to the
         // parameter's type.
-        update<scalar_t>(p.data_ptr<scalar_t>(), buf.data_ptr<scalar_t>(),
-                         grad.data_ptr<scalar_t>(), p.numel(),
-                         static_cast<scalar_t>(options.momentum()),
-                         static_cast<scalar_t>(-1 * options.lr()), fresh);
+        const auto weight_decay = static_cast<scalar_t>(options.weight_decay());
+        const auto update_one =
+            weight_decay != 0 ? update<true, scalar_t> : update<false, scalar_t>;
+        update_one(p.data_ptr<scalar_t>(), buf.data_ptr<scalar_t>(), grad.data_ptr<scalar_t>(),
+                   p.numel(), static_cast<scalar_t>(options.momentum()),
+                   static_cast<scalar_t>(-1 * options.lr()), weight_decay, fresh);
       });
     }
   }

@@ -10,14 +10,15 @@ namespace lab {
 
 /// torch::optim::SGD whose step() updates each contiguous float32/float64
 /// CPU parameter, its momentum buffer and nothing else in one loop, where
-/// LibTorch's makes three passes (buf.mul_, buf.add_, p.add_), each through
-/// the dispatcher. Same arithmetic in the same order, so the same bits:
-/// buf = buf * momentum + grad (two roundings), p = fma(buf, -lr, p) (one:
-/// LibTorch's add with alpha is a fused multiply-add, vectorised and scalar
-/// alike). The state is SGD's own (SGDParamState momentum_buffer).
-/// Groups with weight decay, dampening or Nesterov momentum, and other
-/// tensors, take SGD::step unchanged. tests/lab/fused_sgd_test.cpp checks
-/// the bits against torch::optim::SGD.
+/// LibTorch's makes three passes (buf.mul_, buf.add_, p.add_; four and a new
+/// tensor with weight decay), each through the dispatcher. Same arithmetic in
+/// the same order, so the same bits: d = fma(p, weight_decay, grad) (with
+/// weight decay), buf = buf * momentum + d (two roundings),
+/// p = fma(buf, -lr, p) (one: LibTorch's add with alpha is a fused
+/// multiply-add, vectorised and scalar alike). The state is SGD's own
+/// (SGDParamState momentum_buffer). Groups with dampening or Nesterov
+/// momentum, and other tensors, take SGD::step unchanged.
+/// tests/lab/fused_sgd_test.cpp checks the bits against torch::optim::SGD.
 class FusedSGD : public torch::optim::SGD {
  public:
   using torch::optim::SGD::SGD;
