@@ -19,6 +19,7 @@ minutes.
 
 Usage: scripts/bench_training.py [--arch mlp|cnn] [--repetitions 5] [--epochs 2]
        [--activations relu,gelu] [--relulab build/relulab] [--baseline OLD/relulab]
+       [--weight-decay 5e-4]
 """
 import argparse
 import json
@@ -41,7 +42,8 @@ SWEEP = """name: bench_training
 base:
   data: {{dataset: fashion-mnist}}
   model: {{arch: {arch}, hidden: [256, 256], channels: [16, 32]}}
-  train: {{epochs: {epochs}, batch_size: 128, optimizer: sgd, momentum: 0.9, lr: 0.01, threads: 1}}
+  train: {{epochs: {epochs}, batch_size: 128, optimizer: sgd, momentum: 0.9, lr: 0.01, threads: 1,
+          weight_decay: {weight_decay}}}
   activation: {activation}
 """
 
@@ -57,9 +59,10 @@ def throwaway():
     subprocess.run([sys.executable, "-c", "pass"], check=True)
 
 
-def run_relulab(binary, arch, activation, epochs, folder):
+def run_relulab(binary, arch, activation, epochs, folder, weight_decay):
     sweep = folder / f"{arch}-{activation}.yaml"
-    sweep.write_text(SWEEP.format(arch=arch, epochs=epochs, activation=activation))
+    sweep.write_text(SWEEP.format(arch=arch, epochs=epochs, activation=activation,
+                                  weight_decay=weight_decay))
     out = folder / f"out-{arch}-{activation}"
     subprocess.run([binary, "sweep", str(sweep), "--jobs", "1", "--force", "--out", str(out)],
                    check=True, capture_output=True, env=ONE_THREAD)
@@ -70,10 +73,10 @@ def run_relulab(binary, arch, activation, epochs, folder):
     return per_epoch, outside
 
 
-def run_script(arch, activation, epochs, gemm_only=False):
+def run_script(arch, activation, epochs, weight_decay, gemm_only=False):
     command = [sys.executable, str(ROOT / "scripts" / "reference_training.py"), "--arch", arch,
                "--activation", activation, "--epochs", str(epochs),
-               "--train-examples", str(TRAIN_EXAMPLES)]
+               "--train-examples", str(TRAIN_EXAMPLES), "--weight-decay", str(weight_decay)]
     if gemm_only:
         command.append("--gemm-only")
     result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True,
@@ -99,6 +102,8 @@ def main():
     parser.add_argument("--activations", default="relu,leaky_relu,prelu,gelu,tanh,sigmoid")
     parser.add_argument("--relulab", default=str(ROOT / "build" / "relulab"))
     parser.add_argument("--baseline", help="an earlier relulab binary to time in the same rotation")
+    parser.add_argument("--weight-decay", type=float, default=0.0,
+                        help="SGD weight decay, relulab and the script alike (the seed tables: 5e-4)")
     args = parser.parse_args()
     acts = [a for a in args.activations.split(",") if a]
     times = {a: {"relulab": [], "script": [], "floor": [], "outside": [], "baseline": [],
@@ -107,21 +112,24 @@ def main():
         for rep in range(args.repetitions):
             for a in acts:
                 throwaway()
-                per_epoch, outside = run_relulab(args.relulab, args.arch, a, args.epochs, Path(tmp))
+                per_epoch, outside = run_relulab(args.relulab, args.arch, a, args.epochs, Path(tmp),
+                                                 args.weight_decay)
                 times[a]["relulab"].append(per_epoch)
                 times[a]["outside"].append(outside)
                 throwaway()
-                times[a]["script"].append(run_script(args.arch, a, args.epochs))
+                times[a]["script"].append(run_script(args.arch, a, args.epochs, args.weight_decay))
                 throwaway()
-                times[a]["floor"].append(run_script(args.arch, a, args.epochs, gemm_only=True))
+                times[a]["floor"].append(run_script(args.arch, a, args.epochs, args.weight_decay,
+                                                    gemm_only=True))
                 if args.baseline:
                     throwaway()
                     per_epoch, outside = run_relulab(args.baseline, args.arch, a, args.epochs,
-                                                     Path(tmp))
+                                                     Path(tmp), args.weight_decay)
                     times[a]["baseline"].append(per_epoch)
                     times[a]["baseline_outside"].append(outside)
             print(f"repetition {rep + 1}/{args.repetitions} done", file=sys.stderr)
-    print(f"{args.arch}, Fashion-MNIST {TRAIN_EXAMPLES} training images per epoch, batch 128, SGD momentum 0.9, 1 thread "
+    print(f"{args.arch}, Fashion-MNIST {TRAIN_EXAMPLES} training images per epoch, batch 128, SGD momentum 0.9, "
+          f"weight decay {args.weight_decay:g}, 1 thread "
           "(BLAS included), "
           f"{args.epochs} epochs, {args.repetitions} interleaved repetitions: seconds per epoch "
           "(training steps), median (min–max)")

@@ -57,7 +57,7 @@ def model(arch, activation):
 
 def train(args, x, y):
     net = model(args.arch, args.activation)
-    opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9)
+    opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9, weight_decay=args.weight_decay)
     seconds = []
     for _ in range(args.epochs):
         start = time.perf_counter()
@@ -118,6 +118,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=0.01)
+    parser.add_argument("--weight-decay", type=float, default=0.0)
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--gemm-only", action="store_true")
     parser.add_argument("--train-examples", type=int, default=60000,
