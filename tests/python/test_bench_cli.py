@@ -56,7 +56,8 @@ def test_the_training_benchmark_sweep_is_valid(tmp_path, arch):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
     import bench_training
     sweep = tmp_path / f"{arch}.yaml"
-    sweep.write_text(bench_training.SWEEP.format(arch=arch, epochs=1, activation="gelu"))
+    sweep.write_text(bench_training.SWEEP.format(arch=arch, epochs=1, activation="gelu",
+                                                 weight_decay=5e-4))
     p = subprocess.run([BIN, "validate", str(sweep)], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     assert "1 trials" in p.stdout
