@@ -46,10 +46,12 @@ bool MlpBackprop::supports(Network& net) {
 }
 
 MlpBackprop::MlpBackprop(Network& net) {
-  TORCH_CHECK(supports(net), "MlpBackprop: not an MLP of known activations");
   for (const auto& layer : net->hidden()) {
     const auto* linear = linear_of(layer);
-    layers_.push_back({linear->weight, linear->bias, make_activation_backprop(layer.activation)});
+    auto activation = make_activation_backprop(layer.activation);
+    TORCH_CHECK(linear && linear->bias.defined() && activation,
+                "MlpBackprop: not an MLP of known activations");
+    layers_.push_back({linear->weight, linear->bias, std::move(activation)});
   }
   layers_.push_back({net->head()->weight, net->head()->bias, nullptr});
 }
