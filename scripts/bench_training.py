@@ -93,6 +93,14 @@ def ratio(a, b):
     return f"{statistics.median(r):.2f} ({min(r):.2f}–{max(r):.2f})"
 
 
+def print_table(header, rows):
+    """A Markdown table, as results/bench/README.md quotes them."""
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -133,26 +141,21 @@ def main():
           "(BLAS included), "
           f"{args.epochs} epochs, {args.repetitions} interleaved repetitions: seconds per epoch "
           "(training steps), median (min–max)")
-    print("| activation | relulab s/epoch | script s/epoch | GEMM floor s/epoch | relulab/script "
-          "| relulab/floor | script/floor | relulab trial outside training |")
-    print("|---|---|---|---|---|---|---|---|")
-    for a in acts:
-        t = times[a]
-        print(f"| {a} | {summary(t['relulab'])} | {summary(t['script'])} | {summary(t['floor'])} | "
-              f"{ratio(t['relulab'], t['script'])} | {ratio(t['relulab'], t['floor'])} | "
-              f"{ratio(t['script'], t['floor'])} | "
-              f"{statistics.median(t['outside']) * 100:.0f}% |")
+    print_table(["activation", "relulab s/epoch", "script s/epoch", "GEMM floor s/epoch",
+                 "relulab/script", "relulab/floor", "script/floor", "relulab trial outside training"],
+                [[a, summary(times[a]["relulab"]), summary(times[a]["script"]),
+                  summary(times[a]["floor"]), ratio(times[a]["relulab"], times[a]["script"]),
+                  ratio(times[a]["relulab"], times[a]["floor"]),
+                  ratio(times[a]["script"], times[a]["floor"]),
+                  f"{statistics.median(times[a]['outside']) * 100:.0f}%"] for a in acts])
     if args.baseline:
         print(f"\nrelulab ({args.relulab}) against the baseline ({args.baseline}), same rotation")
-        print("| activation | relulab s/epoch | baseline s/epoch | relulab/baseline "
-              "| relulab outside training | baseline outside training |")
-        print("|---|---|---|---|---|---|")
-        for a in acts:
-            t = times[a]
-            print(f"| {a} | {summary(t['relulab'])} | {summary(t['baseline'])} | "
-                  f"{ratio(t['relulab'], t['baseline'])} | "
-                  f"{statistics.median(t['outside']) * 100:.1f}% | "
-                  f"{statistics.median(t['baseline_outside']) * 100:.1f}% |")
+        print_table(["activation", "relulab s/epoch", "baseline s/epoch", "relulab/baseline",
+                     "relulab outside training", "baseline outside training"],
+                    [[a, summary(times[a]["relulab"]), summary(times[a]["baseline"]),
+                      ratio(times[a]["relulab"], times[a]["baseline"]),
+                      f"{statistics.median(times[a]['outside']) * 100:.1f}%",
+                      f"{statistics.median(times[a]['baseline_outside']) * 100:.1f}%"] for a in acts])
     return 0
 
 
