@@ -164,9 +164,17 @@ def build_table(group, bench):
             add(title, cells, [{"activation": a, "mean": v, "ci95": math.nan, "best": a == fastest,
                                 "p_vs_best": math.nan} for a, v in values.items()])
     relu = next((a for a in acts if a == "relu"), None)
-    spe = {a: group.trials[group.trials.activation == a].seconds_per_epoch.mean() for a in acts}
-    if relu is not None and spe[relu] > 0:
-        add("Training s/epoch relative to ReLU", {a: f"{spe[a] / spe[relu]:.2f}" for a in acts})
+    timed, build = speed_trials(group.trials, acts)
+    title = "Training s/epoch relative to ReLU"
+    if timed is None:
+        add(title + " (no one build ran every activation: timings not comparable)",
+            {a: "–" for a in acts})
+    elif relu is not None:
+        spe = {a: timed[timed.activation == a].seconds_per_epoch.mean() for a in acts}
+        if build is not None:
+            title += f" (build {build} only: {len(timed)} of {len(group.trials)} trials)"
+        if spe[relu] > 0:
+            add(title, {a: f"{spe[a] / spe[relu]:.2f}" for a in acts})
     # Accuracy
     accuracy = group.reported_accuracy_column()
     add("Best learning rate (by validation accuracy)" if accuracy == REPORTED else
@@ -249,6 +257,22 @@ def build_table(group, bench):
         return f"{trains}/{len(by_lr)} LRs (every seed ok); not ok: {failed}"
     add("Learning rates it trains at; trials not ok", {a: robustness(a) for a in acts})
     return rows, long
+
+
+def speed_trials(trials, acts):
+    """(trials, build) that sweep timings may be compared on: all of them when
+    one build (git_commit) ran them all; else those of the build that ran every
+    activation, the one with the most such trials, and its name. A sweep
+    resumed under a later, faster build would otherwise make the activations
+    it ran late look faster. (None, None) when no build ran every activation."""
+    if "git_commit" not in trials.columns or trials.git_commit.nunique() <= 1:
+        return trials, None
+    covering = [(len(t), commit) for commit, t in trials.groupby("git_commit")
+                if set(acts) <= set(t.activation)]
+    if not covering:
+        return None, None
+    _, commit = max(covering)
+    return trials[trials.git_commit == commit], commit
 
 
 def examples_threshold(group):

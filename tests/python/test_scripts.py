@@ -189,6 +189,42 @@ def test_a_diverged_trial_is_not_averaged_and_is_counted(tmp_path):
     assert best.split("|")[2].strip() == "0.01", best
 
 
+def speed_row(folder, tmp_path):
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    return next(l for l in text.splitlines() if l.startswith("| Training s/epoch relative to ReLU"))
+
+
+def test_speed_row_compares_trials_of_one_build(tmp_path):
+    # Build "old" ran every trial of seeds 0-1 (leaky twice relu's time); "new",
+    # twice as fast, the rest of leaky only. Mixing them would put leaky at
+    # ~1.2x relu; the row must use "old" alone and say so.
+    folder = fixture(tmp_path / "builds", True)
+    trials = pd.read_csv(folder / "trials.csv")
+    leaky = trials.activation != "relu"
+    trials["git_commit"] = "old"
+    trials["seconds_per_epoch"] = 1.0
+    trials.loc[leaky, "seconds_per_epoch"] = 2.0
+    late = leaky & (trials.seed >= 2)
+    trials.loc[late, "git_commit"] = "new"
+    trials.loc[late, "seconds_per_epoch"] = 1.0
+    trials.to_csv(folder / "trials.csv", index=False)
+    row = speed_row(folder, tmp_path)
+    assert "(build old only: 24 of 40 trials)" in row, row
+    assert [c.strip() for c in row.split("|")[2:4]] == ["1.00", "2.00"], row
+    # One build: every trial, the title unchanged.
+    trials["git_commit"] = "old"
+    trials.to_csv(folder / "trials.csv", index=False)
+    row = speed_row(folder, tmp_path)
+    assert row.startswith("| Training s/epoch relative to ReLU |"), row
+    assert [c.strip() for c in row.split("|")[2:4]] == ["1.00", "1.20"], row  # (4 x 2 + 16 x 1) / 20
+    # No build ran both activations: no ratio at all.
+    trials.loc[leaky, "git_commit"] = "new"
+    trials.to_csv(folder / "trials.csv", index=False)
+    row = speed_row(folder, tmp_path)
+    assert "timings not comparable" in row and [c.strip() for c in row.split("|")[2:4]] == ["–", "–"]
+
+
 def test_compare_by_learning_rate(tmp_path):
     folder = fixture(tmp_path / "by", True)
     compare.main([str(folder), "--by", "model.arch,train.lr", "--bench", str(tmp_path / "none.csv")])
