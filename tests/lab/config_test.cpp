@@ -151,6 +151,39 @@ exclude:
   }
 }
 
+TEST(SweepTest, ExcludeValuesListsDropEveryCombinationOfThem) {
+  // {values: [...]} in a rule matches any of them: one rule for what the
+  // single-valued form needs four rules for, the same trials (and ids).
+  const auto grid = R"(name: x
+base: {data: {dataset: spirals}}
+parameters:
+  activation: {values: [relu, sigmoid, {name: leaky_relu, negative_slope: 0.2}]}
+  train.lr: {values: [0.01, 0.1, 1.0]}
+exclude:
+)";
+  const auto listed = load_sweep(sweep_file(std::string(grid) + R"(
+  - activation: {values: [relu, {name: leaky_relu, negative_slope: 0.2}]}
+    train.lr: {values: [0.1, 1.0]}
+  - {activation: sigmoid, train.lr: {values: [0.01]}}
+)"));
+  const auto single = load_sweep(sweep_file(std::string(grid) + R"(
+  - {activation: relu, train.lr: 0.1}
+  - {activation: relu, train.lr: 1.0}
+  - {activation: {name: leaky_relu, negative_slope: 0.2}, train.lr: 0.1}
+  - {activation: {name: leaky_relu, negative_slope: 0.2}, train.lr: 1.0}
+  - {activation: sigmoid, train.lr: 0.01}
+)"));
+  ASSERT_EQ(listed.trials.size(), 4u);  // relu 0.01, leaky 0.01, sigmoid 0.1 and 1.0
+  ASSERT_EQ(single.trials.size(), listed.trials.size());
+  for (size_t i = 0; i < listed.trials.size(); ++i) {
+    EXPECT_EQ(listed.trials[i].id, single.trials[i].id);
+  }
+  for (const auto& t : listed.trials) {
+    const auto& lr = t.values.at("train.lr");
+    EXPECT_EQ(t.values.at("activation") == "sigmoid", lr != "0.01") << lr;
+  }
+}
+
 TEST(SweepTest, RandomSearchDrawsWithinRanges) {
   const auto text = R"(name: r
 method: random
@@ -228,6 +261,18 @@ TEST(SweepErrorTest, WrongTypeAndOutOfRange) {
   EXPECT_NE(e.find(":3:28: key 'train.lr': must be > 0, got -1"), std::string::npos) << e;
   e = error_of("name: x\nbase:\n  train: {momentum: 1.5}\n");
   EXPECT_NE(e.find("key 'train.momentum': must be <= 1, got 1.5"), std::string::npos) << e;
+}
+
+TEST(SweepErrorTest, ExcludeValuesAreCheckedOneByOne) {
+  const std::string head = "name: x\nparameters:\n  train.lr: {values: [0.1]}\nexclude:\n";
+  auto e = error_of(head + "  - {train.lr: {values: [0.1, -1]}}\n");
+  EXPECT_NE(e.find(":5:31: key 'train.lr': must be > 0, got -1"), std::string::npos) << e;
+  e = error_of(head + "  - {train.lr: {values: []}}\n");
+  EXPECT_NE(e.find("key 'train.lr': exclude: {values: [...]} takes a non-empty list"),
+            std::string::npos)
+      << e;
+  e = error_of(head + "  - {train.lr: {values: 0.1}}\n");
+  EXPECT_NE(e.find("takes a non-empty list"), std::string::npos) << e;
 }
 
 TEST(SweepErrorTest, UnknownActivationDatasetAndChoice) {

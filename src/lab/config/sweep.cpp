@@ -499,26 +499,41 @@ void apply_overrides(const Loader& loader, const std::vector<std::string>& overr
   }
 }
 
-// exclude: partial assignments, compared by canonical value.
-using Exclusion = std::map<std::string, std::string>;
+// exclude: partial assignments, each key matching one canonical value or,
+// written {values: [...]} as under parameters:, any of several. A trial is
+// dropped when every key of a rule matches.
+using Exclusion = std::map<std::string, std::vector<std::string>>;
 std::vector<Exclusion> read_excludes(const Loader& loader, const YAML::Node& root) {
   std::vector<Exclusion> excludes;
-  // Exclusions: partial assignments, compared by canonical value.
   if (const auto node = root["exclude"]) {
     if (!node.IsSequence()) loader.fail(node, "exclude", "must be a list of {key: value, ...}");
     for (const auto& rule : node) {
       if (!rule.IsMap()) loader.fail(rule, "exclude", "each rule is a map key: value");
-      std::map<std::string, std::string> r;
+      Exclusion r;
       for (const auto& kv : rule) {
         const std::string key = kv.first.Scalar();
         const KeySpec& spec = loader.spec_for(key, loader.at(kv.first));
-        check_value(spec, kv.second, loader.at(kv.second));
-        r[key] = canonical(spec, kv.second);
+        // No configuration value is a map whose only key is `values`
+        // (an activation's map has `name`), so the form is unambiguous.
+        const YAML::Node value = kv.second;  // const: operator[] must not insert
+        std::vector<YAML::Node> candidates{value};
+        if (value.IsMap() && value.size() == 1 && value["values"]) {
+          const YAML::Node values = value["values"];
+          if (!values.IsSequence() || values.size() == 0) {
+            loader.fail(values, key, "exclude: {values: [...]} takes a non-empty list");
+          }
+          candidates.clear();
+          for (const auto& v : values) candidates.push_back(v);
+        }
+        std::vector<std::string>& matches = r[key];
+        for (const auto& candidate : candidates) {
+          check_value(spec, candidate, loader.at(candidate));
+          matches.push_back(canonical(spec, candidate));
+        }
       }
       excludes.push_back(r);
     }
   }
-
   return excludes;
 }
 
@@ -631,8 +646,11 @@ void add_trials(const std::string& path, const Assignment& base,
       }
       for (const auto& spec : config_schema()) trial.values[spec.key] = spec.get(trial.config);
       const bool excluded = std::any_of(excludes.begin(), excludes.end(), [&](const auto& rule) {
-        return std::all_of(rule.begin(), rule.end(),
-                           [&](const auto& kv) { return trial.values.at(kv.first) == kv.second; });
+        return std::all_of(rule.begin(), rule.end(), [&](const auto& kv) {
+          const auto& matches = kv.second;
+          return std::find(matches.begin(), matches.end(), trial.values.at(kv.first)) !=
+                 matches.end();
+        });
       });
       if (excluded) continue;
 
