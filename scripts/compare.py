@@ -90,6 +90,16 @@ class Group:
         """relulab_analysis.selection.chosen_lr for one activation."""
         return chosen_lr(self.trials[self.trials.activation == label])
 
+    def grid_edge(self, label):
+        """'lowest' or 'highest' when the chosen learning rate is the lowest or
+        highest this activation was run at (of two or more): its optimum may lie
+        beyond the grid, which then does not bracket it. None otherwise."""
+        rates = sorted(self.trials[self.trials.activation == label]["train.lr"].unique())
+        if len(rates) < 2:
+            return None
+        best = self.best_lr(label)
+        return "lowest" if best == rates[0] else "highest" if best == rates[-1] else None
+
     def add_examples_to(self, threshold):
         """trials.examples_to_threshold: training examples seen at the first
         steps.csv evaluation with validation accuracy >= threshold (NaN if never)."""
@@ -179,7 +189,8 @@ def build_table(group, bench):
     accuracy = group.reported_accuracy_column()
     add("Best learning rate (by validation accuracy)" if accuracy == REPORTED else
         "Best learning rate (by test accuracy: no validation split)",
-        {a: f"{group.best_lr(a):g}" for a in acts})
+        {a: f"{group.best_lr(a):g}" + {"lowest": " (grid's lowest)", "highest": " (grid's highest)",
+                                          None: ""}[group.grid_edge(a)] for a in acts})
     cells, recs = mark_row(group, accuracy, True)
     add("Test accuracy at best LR (95% CI)", cells, recs)
     for lr in sorted(group.trials["train.lr"].unique()):
@@ -469,6 +480,12 @@ def main(argv=None):
         rows, records = build_table(group, bench)
         claims = folklore(group, bench)
         text.append(markdown(title, rows, group.activations, claims))
+        edges = {a: group.grid_edge(a) for a in group.activations}
+        unbracketed = [f"{a} ({edge})" for a, edge in edges.items() if edge]
+        if unbracketed:
+            text.append("**Learning-rate grid:** the chosen learning rate is at the edge of the "
+                        "rates run for " + ", ".join(unbracketed) + ": the optimum may lie beyond "
+                        "it (not bracketed); run a rate past that edge.\n")
         seeds = t.groupby(["activation", "train.lr"]).seed.nunique().min()
         if seeds < FEW_SEEDS:
             text.append(f"**Warning:** {seeds} seeds per configuration (fewer than {FEW_SEEDS}): "

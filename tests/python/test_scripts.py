@@ -211,7 +211,7 @@ def test_a_diverged_trial_is_not_averaged_and_is_counted(tmp_path):
     assert "1/2 LRs (every seed ok); not ok: 1 diverged" in trains.split("|")[2], trains
     # Best LR then falls to 0.01, the only one where every relu seed is ok.
     best = next(l for l in text.splitlines() if l.startswith("| Best learning rate"))
-    assert best.split("|")[2].strip() == "0.01", best
+    assert best.split("|")[2].strip() == "0.01 (grid's lowest)", best
 
 
 def speed_row(folder, tmp_path):
@@ -248,6 +248,30 @@ def test_speed_row_compares_trials_of_one_build(tmp_path):
     trials.to_csv(folder / "trials.csv", index=False)
     row = speed_row(folder, tmp_path)
     assert "timings not comparable" in row and [c.strip() for c in row.split("|")[2:4]] == ["–", "–"]
+
+
+def test_a_chosen_rate_at_the_grids_edge_is_flagged(tmp_path):
+    # The fixture's two rates: both activations are best at 0.1, the top.
+    folder = fixture(tmp_path / "edge", True)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    best = next(l for l in text.splitlines() if l.startswith("| Best learning rate"))
+    assert [c.strip() for c in best.split("|")[2:4]] == ["0.1 (grid's highest)"] * 2, best
+    assert ("**Learning-rate grid:** the chosen learning rate is at the edge of the rates run for "
+            "relu (highest), leaky_relu(negative_slope=0.2) (highest)") in text
+    # A higher rate where relu is worse brackets relu's optimum; leaky is not run there.
+    trials = pd.read_csv(folder / "trials.csv")
+    above = trials[(trials.activation == "relu") & (trials["train.lr"] == 0.1)].copy()
+    above["train.lr"] = 1.0
+    above["trial_id"] = above.trial_id + "x"
+    for column in ["best_val_accuracy", "test_accuracy_at_best_val", "final_test_accuracy"]:
+        above[column] -= 0.1
+    pd.concat([trials, above]).to_csv(folder / "trials.csv", index=False)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    best = next(l for l in text.splitlines() if l.startswith("| Best learning rate"))
+    assert [c.strip() for c in best.split("|")[2:4]] == ["0.1", "0.1 (grid's highest)"], best
+    assert "rates run for leaky_relu(negative_slope=0.2) (highest): the optimum" in text
 
 
 def test_compare_by_learning_rate(tmp_path):
