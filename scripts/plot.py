@@ -11,7 +11,8 @@ Writes, into the first folder (or --out), whichever apply:
                             examples seen
   dead_fraction_vs_epoch.png  dead fraction per hidden layer per epoch
   prelu_slopes.png          learned PReLU slopes per layer per epoch
-  accuracy_vs_lr.png        final test accuracy against the learning rate (log x)
+  accuracy_vs_lr.png        test accuracy against the learning rate (log x), ok seeds;
+                            hollow markers where some seeds were not ok
 """
 import argparse
 import sys
@@ -174,22 +175,49 @@ def prelu_slopes(data, out):
     plt.close(fig)
 
 
+def lr_points(t, column):
+    """(rates, mean, CI half-width, every seed ok) of one activation's ok trials per
+    learning rate: a rate where no seed is ok has no point (its trials have no accuracy)."""
+    rows = []
+    for lr, at in t.groupby("train.lr"):
+        ok = at[at.status == "ok"] if "status" in at.columns else at
+        m, h = mean_ci95(ok[column])
+        if not np.isnan(m):
+            rows.append((lr, m, 0.0 if np.isnan(h) else h, len(ok) == len(at)))
+    return [np.array(v) for v in zip(*rows)] if rows else None
+
+
 def accuracy_vs_lr(data, out):
     trials = data["trials"]
     if trials["train.lr"].nunique() < 2:
         return
+    # The accuracy the tables report (at the validation-chosen epoch) when there is one.
+    column = ("test_accuracy_at_best_val" if "test_accuracy_at_best_val" in trials.columns
+              and trials["test_accuracy_at_best_val"].notna().any() else "final_test_accuracy")
     archs = sorted(trials["model.arch"].unique())
-    fig, axes = plt.subplots(1, len(archs), figsize=(6.5 * len(archs), 4.5), squeeze=False)
+    fig, axes = plt.subplots(1, len(archs), figsize=(8.5 * len(archs), 4.8), squeeze=False)
     for ax, arch in zip(axes[0], archs):
+        ax.set_prop_cycle(color=plt.cm.tab20.colors)  # a table has up to 15 activations
         for act, t in trials[trials["model.arch"] == arch].groupby("activation"):
-            lrs = sorted(t["train.lr"].unique())
-            band(ax, lrs, [t[t["train.lr"] == lr].final_test_accuracy for lr in lrs], act)
+            points = lr_points(t, column)
+            if points is None:
+                continue
+            lrs, mean, half, all_ok = points
+            line, = ax.plot(lrs, mean, label=act)
+            colour = line.get_color()
+            ax.fill_between(lrs, np.maximum(mean - half, 0), np.minimum(mean + half, 1),
+                            color=colour, alpha=0.12)
+            # Filled: every seed ok; hollow: the mean of the seeds that were.
+            ax.scatter(lrs[all_ok], mean[all_ok], s=14, color=colour)
+            ax.scatter(lrs[~all_ok], mean[~all_ok], s=22, facecolors="none", edgecolors=colour)
         ax.set_xscale("log")
-        ax.set(title=f"Final test accuracy against learning rate — {arch} (all trials)",
-               xlabel="learning rate (log scale)", ylabel="final test accuracy")
+        ax.set(title=f"Test accuracy against learning rate — {arch}",
+               xlabel="learning rate (log scale)", ylabel="test accuracy (ok seeds)")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-    fig.tight_layout()
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.text(0.01, 0.01, "mean over ok seeds, band: 95% t interval; hollow marker: some seeds\n"
+             "diverged, exploded or collapsed (not averaged); no marker: none ok", fontsize=7)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.savefig(out / "accuracy_vs_lr.png", dpi=110)
     plt.close(fig)
 

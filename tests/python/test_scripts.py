@@ -313,6 +313,17 @@ def test_figures_use_the_tables_learning_rate():
         ["t0", "t1", "t2", "t4"]
 
 
+def test_accuracy_against_rate_averages_ok_seeds_only():
+    rows = [{"train.lr": lr, "status": status, "final_test_accuracy": acc}
+            for lr, status, acc in [(0.01, "ok", 0.80), (0.01, "ok", 0.82),
+                                    (0.1, "ok", 0.90), (0.1, "collapsed", 0.10),
+                                    (1.0, "diverged", None), (1.0, "diverged", None)]]
+    lrs, mean, half, all_ok = plot.lr_points(pd.DataFrame(rows), "final_test_accuracy")
+    assert list(lrs) == [0.01, 0.1]  # 1.0: no seed ok, no point
+    assert mean == pytest.approx([0.81, 0.90]) and list(all_ok) == [True, False]
+    assert half[1] == 0.0  # one ok seed: no interval
+
+
 def test_born_dead_tables_against_lu(tmp_path):
     rows = [{"width": w, "depth": d, "networks": 1000, "born_dead": k, "input_dim": 1,
              "probe_size": 1000, "bias_std": 0.0}
