@@ -46,6 +46,12 @@ HYPERPARAMETERS = {
 }
 
 
+def mean_of(values):
+    """The mean of the values that are not NaN; NaN (silently) when there are none."""
+    values = pd.Series(values, dtype=float).dropna()
+    return float(values.mean()) if len(values) else math.nan
+
+
 def bench_op(label):
     """The kernel benchmark's op name for an activation label."""
     name = label.split("(")[0]
@@ -232,8 +238,9 @@ def build_table(group, bench):
                     continue
                 reached = group.by_seed(a, lr, "examples_to_threshold")
                 m, h = mean_ci95(reached)
-                n_ok, _ = group.counts(a, lr)
-                cells[a] = format_mean_ci(m, h, 0) + f" ({int(reached.notna().sum())}/{n_ok} reach it)"
+                n_ok, n = group.counts(a, lr)
+                cells[a] = (f"– ({n_ok}/{n} ok)" if n_ok == 0 else format_mean_ci(m, h, 0) +
+                            f" ({int(reached.notna().sum())}/{n_ok} reach it)")
             add(f"Training examples to validation accuracy ≥ {threshold:.3f} at lr={lr:g}", cells)
     # Dying
     # Note: a unit is *dead* only where its gradient is zero for every input:
@@ -309,7 +316,7 @@ def examples_threshold(group):
     accuracy among the activations, so that every activation can reach it."""
     if group.steps.empty or "val_accuracy" not in group.steps.columns:
         return None
-    finals = [np.nanmean(group.by_seed(a, group.best_lr(a), "final_val_accuracy"))
+    finals = [mean_of(group.by_seed(a, group.best_lr(a), "final_val_accuracy"))
               for a in group.activations if "final_val_accuracy" in group.trials.columns]
     finals = [f for f in finals if not math.isnan(f)]
     return EXAMPLES_THRESHOLD_SHARE * min(finals) if finals else None
@@ -369,8 +376,13 @@ def folklore(group, bench):
                                f"{a} − relu = {d:+.4f} test accuracy (LR chosen on validation)"))
         prelus = [a for a in acts if a.startswith("prelu")]
         for a in prelus:
-            others = [b for b in acts if b != a]
-            fastest = min(others, key=lambda b: np.nanmean(group.by_seed(b, group.best_lr(b), "loss_auc")))
+            # Activations without an ok seed have no loss to compare (a NaN
+            # key would make min() keep whichever came first).
+            auc = {b: mean_of(group.by_seed(b, group.best_lr(b), "loss_auc")) for b in acts if b != a}
+            auc = {b: v for b, v in auc.items() if not math.isnan(v)}
+            if not auc:
+                continue
+            fastest = min(auc, key=auc.get)
             d, p = paired_test(*group.paired(a, fastest, "loss_auc"))
             tested.append(("convergence", f"{a} converges fastest", d, p, -1,
                            f"mean training loss over epochs: {a} − {fastest} (fastest other) = {d:+.4f}"))

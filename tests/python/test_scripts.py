@@ -274,6 +274,28 @@ def test_a_chosen_rate_at_the_grids_edge_is_flagged(tmp_path):
     assert "rates run for leaky_relu(negative_slope=0.2) (highest): the optimum" in text
 
 
+def test_convergence_claim_skips_activations_without_an_ok_seed(tmp_path):
+    # relu (first in the table's order) has no ok seed, so no loss to compare:
+    # prelu's "fastest other" must be gelu, not relu picked for a NaN.
+    folder = fixture(tmp_path / "nan", True)
+    trials = pd.read_csv(folder / "trials.csv")
+    gelu = trials[trials.activation == "relu"].copy()
+    gelu["activation"], gelu["activation_name"] = "gelu", "gelu"
+    gelu["trial_id"] = "g" + gelu.trial_id
+    gelu["loss_auc"] = 0.3
+    relu = trials.activation == "relu"
+    for column in ["final_test_accuracy", "best_val_accuracy", "final_val_accuracy",
+                   "test_accuracy_at_best_val", "loss_auc"]:
+        trials.loc[relu, column] = None
+    trials.loc[relu, "status"] = "diverged"
+    trials.loc[~relu, "activation"] = "prelu"
+    pd.concat([trials, gelu]).to_csv(folder / "trials.csv", index=False)
+    compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (folder / "tables.md").read_text()
+    claim = next(l for l in text.splitlines() if l.startswith("| prelu converges fastest"))
+    assert "prelu − gelu (fastest other) = +0.1000" in claim, claim
+
+
 def test_compare_by_learning_rate(tmp_path):
     folder = fixture(tmp_path / "by", True)
     compare.main([str(folder), "--by", "model.arch,train.lr", "--bench", str(tmp_path / "none.csv")])
