@@ -26,7 +26,7 @@ try:
     import numpy as np
     import pandas as pd
     from relulab_analysis.load import load_results
-    from relulab_analysis.selection import chosen_lr
+    from relulab_analysis.selection import REPORTED, chosen_lr, reported_accuracy_column
     from relulab_analysis.stats import wilson, holm, format_mean_ci, mean_ci95, paired_test, verdict
 except ModuleNotFoundError as e:  # pragma: no cover - environment problem
     sys.exit(f"compare: missing Python module {e.name}; HINT: apt-get install python3-pandas "
@@ -34,7 +34,6 @@ except ModuleNotFoundError as e:  # pragma: no cover - environment problem
 
 TRAINS_ACCURACY = 0.5
 BENCH_ELEMENTS = 4 * 1024 * 1024
-REPORTED = "test_accuracy_at_best_val"    # the test accuracy reported at that choice
 FEW_SEEDS = 10                            # fewer seeds than this: a warning under the table
 DEEP_LAYERS = 8                           # hidden layers a vanishing-gradient verdict needs
 
@@ -116,9 +115,7 @@ class Group:
 
     def reported_accuracy_column(self):
         """Test accuracy at the validation-chosen epoch when recorded."""
-        t = self.trials
-        return (REPORTED if REPORTED in t.columns and t[REPORTED].notna().any()
-                else "final_test_accuracy")
+        return reported_accuracy_column(self.trials)
 
     def paired(self, a, b, column):
         """Values of two activations (at their best LRs) on their common seeds."""

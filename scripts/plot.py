@@ -26,7 +26,7 @@ try:
     import numpy as np
     import pandas as pd
     from relulab_analysis.load import load_results
-    from relulab_analysis.selection import chosen_lr
+    from relulab_analysis.selection import chosen_lr, reported_accuracy_column
     from relulab_analysis.stats import mean_ci95
 except ModuleNotFoundError as e:  # pragma: no cover - environment problem
     sys.exit(f"plot: missing Python module {e.name}; HINT: apt-get install python3-matplotlib "
@@ -191,9 +191,7 @@ def accuracy_vs_lr(data, out):
     trials = data["trials"]
     if trials["train.lr"].nunique() < 2:
         return
-    # The accuracy the tables report (at the validation-chosen epoch) when there is one.
-    column = ("test_accuracy_at_best_val" if "test_accuracy_at_best_val" in trials.columns
-              and trials["test_accuracy_at_best_val"].notna().any() else "final_test_accuracy")
+    column = reported_accuracy_column(trials)  # the tables' accuracy
     archs = sorted(trials["model.arch"].unique())
     fig, axes = plt.subplots(1, len(archs), figsize=(8.5 * len(archs), 4.8), squeeze=False)
     for ax, arch in zip(axes[0], archs):

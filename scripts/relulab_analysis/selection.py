@@ -2,6 +2,14 @@
 learning rate an activation is reported at."""
 
 SELECTION = "best_val_accuracy"  # what picks learning rates and epochs
+REPORTED = "test_accuracy_at_best_val"  # the test accuracy reported at that choice
+
+
+def reported_accuracy_column(trials):
+    """The test accuracy the tables and figures report: at the validation-chosen epoch
+    when the results record it, else the final one."""
+    return (REPORTED if REPORTED in trials.columns and trials[REPORTED].notna().any()
+            else "final_test_accuracy")
 
 
 def chosen_lr(trials):
