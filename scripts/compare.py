@@ -70,6 +70,8 @@ class Group:
         self.trials, self.epochs, self.layers = trials, epochs, layers
         self.steps = steps if steps is not None else pd.DataFrame()
         self.activations = sorted(trials.activation.unique(), key=self.order)
+        # Each activation's learning rate, chosen once: every row and claim asks for it.
+        self.chosen_lrs = {a: chosen_lr(trials[trials.activation == a]) for a in self.activations}
 
     @staticmethod
     def order(label):
@@ -93,7 +95,7 @@ class Group:
 
     def best_lr(self, label):
         """relulab_analysis.selection.chosen_lr for one activation."""
-        return chosen_lr(self.trials[self.trials.activation == label])
+        return self.chosen_lrs[label]
 
     def grid_edge(self, label):
         """'lowest' or 'highest' when the chosen learning rate is the lowest or
@@ -230,14 +232,11 @@ def build_table(group, bench):
         for lr in sorted(group.trials["train.lr"].unique()):
             cells = {}
             for a in acts:
-                if group.at(a, lr).empty:
-                    cells[a] = "not run"
-                    continue
                 reached = group.by_seed(a, lr, "examples_to_threshold")
                 m, h = mean_ci95(reached)
                 n_ok, n = group.counts(a, lr)
-                cells[a] = (f"– ({n_ok}/{n} ok)" if n_ok == 0 else format_mean_ci(m, h, 0) +
-                            f" ({int(reached.notna().sum())}/{n_ok} reach it)")
+                cells[a] = ("not run" if n == 0 else f"– ({n_ok}/{n} ok)" if n_ok == 0 else
+                            format_mean_ci(m, h, 0) + f" ({int(reached.notna().sum())}/{n_ok} reach it)")
             add(f"Training examples to validation accuracy ≥ {threshold:.3f} at lr={lr:g}", cells)
     # Dying
     # Note: a unit is *dead* only where its gradient is zero for every input:
