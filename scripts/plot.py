@@ -48,14 +48,28 @@ def trained_only(trials):
     return trials[trials["status"].isin(["ok", "collapsed"])]
 
 
-def band(ax, x, ys, label):
+def band(ax, x, ys, label, limits=(-np.inf, np.inf)):
+    """Mean over seeds with its 95% t interval, the interval clipped to `limits` (an accuracy's
+    interval above 1 means nothing); returns the means."""
     stats = [mean_ci95(v) for v in ys]
     mean = np.array([s[0] for s in stats])
     half = np.nan_to_num(np.array([s[1] for s in stats]))
     if not ax.lines:  # 20 distinct colours: a table has up to 15 activations
         ax.set_prop_cycle(color=plt.cm.tab20.colors)
     line, = ax.plot(x, mean, marker="o", ms=3, label=label)
-    ax.fill_between(x, mean - half, mean + half, color=line.get_color(), alpha=0.15)
+    ax.fill_between(x, np.maximum(mean - half, limits[0]), np.minimum(mean + half, limits[1]),
+                    color=line.get_color(), alpha=0.15)
+    return mean
+
+
+def zoom_to_means(ax, means):
+    """The y range of the means with a margin: a few seeds' wide interval (a sigmoid seed still
+    learning) would otherwise stretch the axis until the activations' curves merge."""
+    values = np.concatenate([m[np.isfinite(m)] for m in means]) if means else np.array([])
+    if values.size:
+        low, high = float(values.min()), float(values.max())
+        pad = 0.1 * (high - low) + 0.002
+        ax.set_ylim(low - pad, min(1.0, high + pad))
 
 
 def curves_per_epoch(data, out):
@@ -73,19 +87,23 @@ def curves_per_epoch(data, out):
              "training loss (epoch mean, log scale)", True)):
         fig, axes = plt.subplots(1, len(archs), figsize=(6.5 * len(archs), 4.5), squeeze=False)
         for ax, arch in zip(axes[0], archs):
+            means = []
             for act, t in best[best["model.arch"] == arch].groupby("activation"):
                 e = epochs_all[epochs_all.trial_id.isin(t.trial_id) & (epochs_all.epoch >= 1)]
                 epochs = sorted(e.epoch.unique())
-                band(ax, epochs, [e[e.epoch == k][column].dropna() for k in epochs],
-                     f"{act} (lr={t['train.lr'].iloc[0]:g}, n={len(t)})")
+                means.append(band(ax, epochs, [e[e.epoch == k][column].dropna() for k in epochs],
+                                  f"{act} (lr={t['train.lr'].iloc[0]:g}, n={len(t)})",
+                                  limits=(-np.inf, np.inf) if log else (0.0, 1.0)))
             if log:
                 ax.set_yscale("log")
+            else:
+                zoom_to_means(ax, means)
             ax.set(title=f"{title} per epoch — {arch}, chosen LR each",
                    xlabel="epoch", ylabel=ylabel)
             ax.grid(alpha=0.3, which="both")
             ax.legend(fontsize=6)
-        fig.text(0.01, 0.01, "ok and collapsed trials, mean over seeds; band: 95% t confidence interval",
-                 fontsize=7)
+        fig.text(0.01, 0.01, "ok and collapsed trials, mean over seeds; band: 95% t confidence "
+                 "interval" + ("" if log else ", clipped to [0, 1]; axis: the means' range"), fontsize=7)
         fig.tight_layout()
         fig.savefig(out / name, dpi=110)
         plt.close(fig)

@@ -346,6 +346,20 @@ def test_accuracy_against_rate_averages_ok_seeds_only():
     assert half[1] == 0.0  # one ok seed: no interval
 
 
+def test_accuracy_band_clipped_and_axis_on_the_means():
+    fig, ax = plot.plt.subplots()
+    # Two seeds 0.80 and 0.99: mean 0.895, 95% t half-width 1.21: the band would reach 2.1.
+    wide = plot.band(ax, [1, 2], [[0.80, 0.99], [0.80, 0.99]], "wide", limits=(0.0, 1.0))
+    steady = plot.band(ax, [1, 2], [[0.90, 0.91], [0.92, 0.93]], "steady", limits=(0.0, 1.0))
+    assert wide == pytest.approx([0.895, 0.895]) and steady == pytest.approx([0.905, 0.925])
+    band_y = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band_y.max() == pytest.approx(1.0) and band_y.min() == pytest.approx(0.0)
+    plot.zoom_to_means(ax, [wide, steady])
+    # means 0.895..0.925: margin 0.1 x 0.03 + 0.002 = 0.005 each side
+    assert ax.get_ylim() == pytest.approx((0.890, 0.930))
+    plot.plt.close(fig)
+
+
 def test_born_dead_tables_against_lu(tmp_path):
     rows = [{"width": w, "depth": d, "networks": 1000, "born_dead": k, "input_dim": 1,
              "probe_size": 1000, "bias_std": 0.0}
