@@ -337,6 +337,33 @@ def bench_spread(bench, op, impl):
 DYING_THRESHOLD = 0.01
 
 
+def most_accurate_claim(group):
+    """(claim, verdict, numbers) for "the table's most accurate activation is more accurate than
+    every other", or None with fewer than 3 activations with ok seeds.
+
+    The best is the highest mean reported test accuracy at each one's chosen rate; it is tested
+    against each other activation (paired t over common ok seeds). The claim needs every one of
+    those tests, so its p is the largest of them; it is Bonferroni-adjusted over all k(k-1)/2
+    pairs of the k activations, because the best was picked after looking (any pair could have
+    been the one tested). Conservative, and not part of a Holm family."""
+    column = group.reported_accuracy_column()
+    means = {a: mean_of(group.by_seed(a, group.best_lr(a), column)) for a in group.activations}
+    means = {a: m for a, m in means.items() if not math.isnan(m)}
+    if len(means) < 3:
+        return None
+    best = max(means, key=means.get)
+    tests = {a: paired_test(*group.paired(best, a, column)) for a in means if a != best}
+    closest = max(tests, key=lambda a: tests[a][1])
+    d, p = tests[closest]
+    pairs = len(means) * (len(means) - 1) // 2
+    p_adjusted = min(1.0, p * pairs)
+    return (f"{best} is the most accurate activation", verdict(d, p_adjusted, +1),
+            f"{best} {means[best]:.4f} test accuracy (LR chosen on validation), tested against each "
+            f"of the {len(tests)} others; the least clear: {best} − {closest} = {d:+.4f}, p = {p:.3g} "
+            f"(largest of the {len(tests)} paired tests), Bonferroni-adjusted over the {pairs} pairs "
+            f"of activations (the best picked after looking): {p_adjusted:.3g}")
+
+
 def folklore(group, bench):
     """(claim, verdict, numbers) for each of the seed article's claims.
 
@@ -362,6 +389,9 @@ def folklore(group, bench):
                         f"relu {r[0]:.3f} ns/element fwd+bwd (IQR {r[1]:.3f}–{r[2]:.3f}) vs fastest "
                         f"other {fastest} {o[0]:.3f} ({o[1]:.3f}–{o[2]:.3f}); overlapping IQRs = "
                         f"inconclusive; from the kernel benchmark, not sweep timings"))
+    best_claim = most_accurate_claim(group)
+    if best_claim is not None:
+        out.append(best_claim)
     if has("relu"):
         for a in acts:
             name = a.split("(")[0]

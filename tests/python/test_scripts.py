@@ -296,6 +296,35 @@ def test_convergence_claim_skips_activations_without_an_ok_seed(tmp_path):
     assert "prelu − gelu (fastest other) = +0.1000" in claim, claim
 
 
+
+@pytest.mark.parametrize("gelu_shift,expected", [
+    # gelu 0.01 below leaky in every seed: leaky is best, both its paired tests have p = 2/1024
+    # (exact sign-flip: no variance), x 3 pairs = 0.00586 -> holds.
+    (lambda seed: -0.01, "| leaky_relu(negative_slope=0.2) is the most accurate activation | holds |"),
+    # gelu = leaky +-0.002 by seed, +0.0001 on average: gelu is best by a hair -> inconclusive.
+    (lambda seed: 0.0001 + 0.002 * (-1) ** seed, "| gelu is the most accurate activation | inconclusive |"),
+])
+def test_most_accurate_claim_is_corrected_for_picking_the_best(tmp_path, gelu_shift, expected):
+    folder = fixture(tmp_path / "best", True)
+    assert compare.main([str(folder), "--bench", str(tmp_path / "none.csv")]) == 0
+    assert "most accurate activation" not in (folder / "tables.md").read_text()  # 2 activations
+    trials = pd.read_csv(folder / "trials.csv")
+    gelu = trials[trials.activation == "leaky_relu(negative_slope=0.2)"].copy()
+    gelu["activation"], gelu["activation_name"] = "gelu", "gelu"
+    gelu["trial_id"] = "g" + gelu.trial_id
+    shift = gelu.seed.map(gelu_shift)
+    for column in ["final_test_accuracy", "best_val_accuracy", "final_val_accuracy",
+                   "test_accuracy_at_best_val"]:
+        gelu[column] += shift
+    pd.concat([trials, gelu]).to_csv(folder / "trials.csv", index=False)
+    assert compare.main([str(folder), "--bench", str(tmp_path / "none.csv")]) == 0
+    claim = next(l for l in (folder / "tables.md").read_text().splitlines()
+                 if "most accurate activation" in l)
+    assert claim.startswith(expected), claim
+    assert "over the 3 pairs" in claim
+    if "holds" in expected:
+        assert "p = 0.00195" in claim and ": 0.00586" in claim, claim
+
 def test_compare_by_learning_rate(tmp_path):
     folder = fixture(tmp_path / "by", True)
     compare.main([str(folder), "--by", "model.arch,train.lr", "--bench", str(tmp_path / "none.csv")])
