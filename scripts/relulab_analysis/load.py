@@ -7,10 +7,11 @@ TABLES = ("trials", "epochs", "layers", "steps")  # steps.csv: newer results onl
 
 
 def _csvs(folder: Path, table: str):
-    """The folder's merged CSV, or its shards' CSVs if it has no merged one."""
-    merged = folder / f"{table}.csv"
-    if merged.exists():
-        return [merged]
+    """The folder's merged CSV, else its gzipped copy (how the committed reference results keep
+    their multi-MB steps.csv: pandas reads either), else its shards' CSVs."""
+    for merged in (folder / f"{table}.csv", folder / f"{table}.csv.gz"):
+        if merged.exists():
+            return [merged]
     return sorted(folder.glob(f"shards/*/{table}.csv"))
 
 

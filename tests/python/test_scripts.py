@@ -1,5 +1,6 @@
 """scripts/compare.py and scripts/plot.py on small hand-made result folders
 whose tables can be checked by hand."""
+import gzip
 import math
 import sys
 from pathlib import Path
@@ -119,6 +120,21 @@ def test_convergence_speed_in_examples_from_steps_csv(tmp_path):
     cells = [c.strip() for c in row.split("|")[2:4]]
     assert cells[0].startswith("3000") and cells[1].startswith("**1000"), cells
     assert "reach it" not in row  # every ok seed reached it
+
+
+def test_a_gzipped_steps_csv_gives_the_same_table(tmp_path):
+    # The committed seed tables keep steps.csv gzipped (too big for git as text).
+    plain = fixture(tmp_path / "plain", True)
+    gzipped = fixture(tmp_path / "gz", True)
+    steps = gzipped / "steps.csv"
+    with open(steps, "rb") as src, gzip.open(gzipped / "steps.csv.gz", "wb") as dst:
+        dst.write(src.read())
+    steps.unlink()
+    for folder in (plain, gzipped):
+        compare.main([str(folder), "--bench", str(tmp_path / "none.csv")])
+    text = (gzipped / "tables.md").read_text()
+    assert "Training examples to validation accuracy" in text
+    assert text.replace("/gz", "/plain") == (plain / "tables.md").read_text()
 
 
 def test_convergence_speed_counts_seeds_that_never_reach_the_threshold(tmp_path):
