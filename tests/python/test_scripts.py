@@ -290,14 +290,20 @@ def test_a_chosen_rate_at_the_grids_edge_is_flagged(tmp_path):
     assert "rates run for leaky_relu(negative_slope=0.2) (highest): the optimum" in text
 
 
+def trials_as_gelu(trials, activation):
+    """A copy of one activation's trials relabelled as a third activation, gelu (new trial ids)."""
+    gelu = trials[trials.activation == activation].copy()
+    gelu["activation"], gelu["activation_name"] = "gelu", "gelu"
+    gelu["trial_id"] = "g" + gelu.trial_id
+    return gelu
+
+
 def test_convergence_claim_skips_activations_without_an_ok_seed(tmp_path):
     # relu (first in the table's order) has no ok seed, so no loss to compare:
     # prelu's "fastest other" must be gelu, not relu picked for a NaN.
     folder = fixture(tmp_path / "nan", True)
     trials = pd.read_csv(folder / "trials.csv")
-    gelu = trials[trials.activation == "relu"].copy()
-    gelu["activation"], gelu["activation_name"] = "gelu", "gelu"
-    gelu["trial_id"] = "g" + gelu.trial_id
+    gelu = trials_as_gelu(trials, "relu")
     gelu["loss_auc"] = 0.3
     relu = trials.activation == "relu"
     for column in ["final_test_accuracy", "best_val_accuracy", "final_val_accuracy",
@@ -312,7 +318,6 @@ def test_convergence_claim_skips_activations_without_an_ok_seed(tmp_path):
     assert "prelu − gelu (fastest other) = +0.1000" in claim, claim
 
 
-
 @pytest.mark.parametrize("gelu_shift,expected", [
     # gelu 0.01 below leaky in every seed: leaky is best, both its paired tests have p = 2/1024
     # (exact sign-flip: no variance), x 3 pairs = 0.00586 -> holds.
@@ -325,9 +330,7 @@ def test_most_accurate_claim_is_corrected_for_picking_the_best(tmp_path, gelu_sh
     assert compare.main([str(folder), "--bench", str(tmp_path / "none.csv")]) == 0
     assert "most accurate activation" not in (folder / "tables.md").read_text()  # 2 activations
     trials = pd.read_csv(folder / "trials.csv")
-    gelu = trials[trials.activation == "leaky_relu(negative_slope=0.2)"].copy()
-    gelu["activation"], gelu["activation_name"] = "gelu", "gelu"
-    gelu["trial_id"] = "g" + gelu.trial_id
+    gelu = trials_as_gelu(trials, "leaky_relu(negative_slope=0.2)")
     shift = gelu.seed.map(gelu_shift)
     for column in ["final_test_accuracy", "best_val_accuracy", "final_val_accuracy",
                    "test_accuracy_at_best_val"]:
@@ -340,6 +343,7 @@ def test_most_accurate_claim_is_corrected_for_picking_the_best(tmp_path, gelu_sh
     assert "over the 3 pairs" in claim
     if "holds" in expected:
         assert "p = 0.00195" in claim and ": 0.00586" in claim, claim
+
 
 def test_compare_by_learning_rate(tmp_path):
     folder = fixture(tmp_path / "by", True)
