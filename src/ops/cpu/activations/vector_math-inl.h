@@ -37,13 +37,27 @@ HWY_INLINE hn::Vec<D> ExpNonPositive(D d, hn::Vec<D> x) {
   return hn::Exp(d, x);
 }
 
-/// 1 / v for float32 v >= 1 (or +inf): the 14-bit hardware estimate refined
-/// by one Newton step, r (2 - v r), within 1 ulp of the division and about
-/// twice as fast as it on AVX-512 (Note [Reciprocal in the logistic]).
+// Note [Reciprocal estimates by target]
+// One Newton step squares the estimate's relative error: AVX-512's 14-bit
+// vrcp14ps becomes ~28 bits, below float's rounding, but AVX2's 12-bit
+// vrcpps only ~24 bits: 2-3 ulp, which made SiLU less accurate than
+// LibTorch's and left sigmoid(+inf) short of 1 (so silu's gradient at +inf
+// inf instead of NaN) on an AVX2-only machine. Elsewhere (AVX2, SSE4, NEON's
+// 8-bit estimate, ...) the float32 paths below divide.
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+constexpr bool kRefinedReciprocalIsExactEnough = true;
+#else
+constexpr bool kRefinedReciprocalIsExactEnough = false;
+#endif
+
+/// 1 / v for float32 v >= 1 (or +inf): on AVX-512 the 14-bit hardware
+/// estimate refined by one Newton step, r (2 - v r), within 1 ulp of the
+/// division and about twice as fast as it (Note [Reciprocal in the
+/// logistic]); a division elsewhere (Note [Reciprocal estimates by target]).
 template <class D>
 HWY_INLINE hn::Vec<D> ReciprocalOfAtLeastOne(D d, hn::Vec<D> v) {
   using T = hn::TFromD<D>;
-  if constexpr (sizeof(T) == 4) {
+  if constexpr (sizeof(T) == 4 && kRefinedReciprocalIsExactEnough) {
     const auto r = hn::ApproximateReciprocal(v);
     const auto refined = hn::Mul(r, hn::NegMulAdd(v, r, hn::Set(d, T(2))));
     // 1 / inf = 0: the Newton step would compute 0 * (2 - inf * 0) = NaN.
