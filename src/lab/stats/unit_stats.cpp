@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "lab/stats/step_reductions.h"
+
 namespace relulab {
 namespace lab {
 namespace {
@@ -78,9 +80,9 @@ bool network_dead(const at::Tensor& outputs) {
 
 void OnlineDeadTracker::observe(size_t layer, const at::Tensor& pre) {
   if (ever_positive_.size() <= layer) ever_positive_.resize(layer + 1);
-  const auto seen = ever_positive(pre);
   auto& acc = ever_positive_[layer];
-  acc = acc.defined() ? acc.logical_or_(seen) : seen;
+  if (!acc.defined()) acc = torch::zeros({pre.size(1)}, pre.options().dtype(torch::kBool));
+  or_ever_positive(pre, acc);  // Note [Per-step reductions]
 }
 
 double OnlineDeadTracker::dead_fraction(size_t layer) const {

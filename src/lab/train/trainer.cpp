@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "lab/models/network.h"
+#include "lab/stats/step_reductions.h"
 #include "lab/stats/unit_stats.h"
 #include "lab/train/mlp_backprop.h"
 #include "lab/train/optimizer.h"
@@ -72,7 +73,7 @@ Evaluation evaluate(Network& net, const at::Tensor& x, const at::Tensor& y,
     const auto yb = y.slice(0, i, i + kEvalBatch).to(device);
     const auto logits = net->forward(xb);
     loss += torch::cross_entropy_loss(logits, yb, {}, at::Reduction::Sum).item<double>();
-    correct += logits.argmax(1).eq(yb).sum().item<double>();
+    correct += static_cast<double>(count_correct(logits, yb));
   }
   return {loss / x.size(0), correct / x.size(0)};
 }
@@ -387,16 +388,16 @@ void train_and_measure(const TrialConfig& config, const Dataset& data, bool test
         const auto& g = pre_grads[l];
         if (g.defined()) {
           const double units = static_cast<double>(net->hidden()[l].units);
-          preact_grad_sum[l] += g.norm().item<double>() / std::sqrt(units);
+          preact_grad_sum[l] += l2_norm(g) / std::sqrt(units);
         }
       }
       for (size_t l = 0; l < layers; ++l) {
         const auto& g = net->hidden()[l].weight.grad();
-        if (g.defined()) grad_norm_sum[l] += g.norm().item<double>();
+        if (g.defined()) grad_norm_sum[l] += l2_norm(g);
       }
       stats_seconds += std::chrono::duration<double>(Clock::now() - stats_start).count();
       loss_sum += loss_value * xb.size(0);
-      correct += logits.argmax(1).eq(yb).sum().item<double>();
+      correct += static_cast<double>(count_correct(logits, yb));
       ++steps;
       examples += xb.size(0);
       window_loss += loss_value;
