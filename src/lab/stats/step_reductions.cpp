@@ -76,6 +76,8 @@ int64_t count_correct(const at::Tensor& logits, const at::Tensor& labels) {
 
 void or_ever_positive(const at::Tensor& pre, at::Tensor& seen) {
   if (!plain_cpu(pre, at::kFloat) || pre.dim() != 2 || !plain_cpu(seen, at::kBool)) {
+    // unit_stats.cpp's ever_positive, written here rather than called so
+    // that this file stays off <torch/torch.h> (which unit_stats.h includes).
     std::vector<int64_t> dims = {0};
     for (int64_t d = 2; d < pre.dim(); ++d) dims.push_back(d);
     seen.logical_or_(pre.detach().amax(dims).gt(0));
