@@ -27,16 +27,35 @@ at::Tensor awkward_input(at::ScalarType dtype, std::vector<int64_t> sizes) {
   return x;
 }
 
+// NaN, +-inf and ties anywhere, in rows wide enough for the vectorised
+// loops' main body and their remainders (Note [Max-pool rows as vector
+// loops]): a NaN after a larger value, before one, two NaNs in a window.
+at::Tensor nan_anywhere_input(at::ScalarType dtype, std::vector<int64_t> sizes) {
+  auto x = torch::randint(-2, 3, sizes).to(dtype);
+  const auto u = torch::rand(sizes);
+  const double inf = std::numeric_limits<double>::infinity();
+  x.masked_fill_(u < 0.15, std::numeric_limits<double>::quiet_NaN());
+  x.masked_fill_((u >= 0.15) & (u < 0.2), inf);
+  x.masked_fill_((u >= 0.2) & (u < 0.25), -inf);
+  return x;
+}
+
 class MaxPoolTest : public ::testing::TestWithParam<at::ScalarType> {};
 
 TEST_P(MaxPoolTest, ValuesAndGradientsMatchLibTorchBitForBit) {
   torch::manual_seed(3);
-  for (const auto& sizes : std::vector<std::vector<int64_t>>{
-           {4, 3, 8, 8}, {2, 5, 7, 9}, {3, 1, 28, 28}, {1, 2, 2, 3}}) {
-    for (const bool awkward : {false, true}) {
-      SCOPED_TRACE(::testing::Message() << at::IntArrayRef(sizes) << " awkward " << awkward);
-      const auto base = awkward ? awkward_input(GetParam(), sizes)
-                                : torch::randn(sizes, torch::TensorOptions().dtype(GetParam()));
+  for (const auto& sizes : std::vector<std::vector<int64_t>>{{4, 3, 8, 8},
+                                                             {2, 5, 7, 9},
+                                                             {3, 1, 28, 28},
+                                                             {1, 2, 2, 3},
+                                                             {2, 3, 6, 70},
+                                                             {1, 2, 5, 47},
+                                                             {2, 2, 14, 14}}) {
+    for (const int kind : {0, 1, 2}) {
+      SCOPED_TRACE(::testing::Message() << at::IntArrayRef(sizes) << " kind " << kind);
+      const auto base = kind == 1   ? awkward_input(GetParam(), sizes)
+                        : kind == 2 ? nan_anywhere_input(GetParam(), sizes)
+                                    : torch::randn(sizes, torch::TensorOptions().dtype(GetParam()));
       auto ours_x = base.clone().requires_grad_(true);
       auto ref_x = base.clone().requires_grad_(true);
       const auto ours = max_pool2x2(ours_x);
