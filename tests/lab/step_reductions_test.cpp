@@ -77,8 +77,43 @@ TEST(StepReductionsTest, OrEverPositiveOfConvPreActivationsUsesChannels) {
   auto pre = -torch::ones({2, 3, 4, 4});
   pre.index_put_({1, 2, 3, 0}, 1.0f);
   auto seen = torch::zeros({3}, torch::kBool);
-  or_ever_positive(pre, seen);  // the ATen expression
+  or_ever_positive(pre, seen);
   EXPECT_TRUE(torch::equal(seen, torch::tensor({false, false, true})));
+  // Channel 0: positive in one example, NaN in the other (amax NaN: not
+  // positive); channel 1: only zeros and -0.0 (not > 0); channel 2: +inf.
+  pre = -torch::ones({2, 3, 5, 7});
+  pre.index_put_({0, 0, 4, 6}, 2.0f);
+  pre.index_put_({1, 0, 0, 0}, kNaN);
+  pre.index_put_({1, 1}, 0.0f);
+  pre.index_put_({0, 1, 2, 2}, -0.0f);
+  pre.index_put_({1, 2, 2, 3}, std::numeric_limits<float>::infinity());
+  seen = torch::zeros({3}, torch::kBool);
+  or_ever_positive(pre, seen);
+  EXPECT_TRUE(torch::equal(seen, torch::tensor({false, false, true})));
+  EXPECT_TRUE(torch::equal(seen, ever_positive(pre)));
+  // A strided view takes the ATen expression, with the same answer.
+  const auto channels_last = pre.contiguous(at::MemoryFormat::ChannelsLast);
+  seen = torch::zeros({3}, torch::kBool);
+  or_ever_positive(channels_last, seen);
+  EXPECT_TRUE(torch::equal(seen, ever_positive(pre)));
+}
+
+TEST(StepReductionsTest, OrEverPositiveOfConvPreActivationsAgreesWithAten) {
+  torch::manual_seed(6);
+  for (const auto& sizes :
+       std::vector<std::vector<int64_t>>{{8, 16, 28, 28}, {3, 5, 1, 9}, {4, 6, 3}}) {
+    SCOPED_TRACE(::testing::Message() << at::IntArrayRef(sizes));
+    auto pre = torch::randn(sizes) - 3.0;  // most planes never positive
+    pre.view(-1).index_put_({torch::randint(pre.numel(), {3})}, kNaN);
+    auto seen = torch::zeros({sizes[1]}, torch::kBool);
+    or_ever_positive(pre, seen);
+    EXPECT_TRUE(torch::equal(seen, ever_positive(pre)));
+    // As in training: an autograd output (requires grad), as the CNN's are.
+    const auto leaf = pre.clone().requires_grad_(true);
+    seen = torch::zeros({sizes[1]}, torch::kBool);
+    or_ever_positive(leaf * 1.0f, seen);
+    EXPECT_TRUE(torch::equal(seen, ever_positive(pre)));
+  }
 }
 
 TEST(StepReductionsTest, TrackerAgreesWithEverPositiveOverBatches) {
