@@ -80,21 +80,29 @@ inline void pool_windows(const T* top, const T* bottom, T* out, uint8_t* where, 
   }
 }
 
-// One row of `ow` windows in chunks of N, the last one moved back to end at
-// the row's end (it recomputes a few windows, writing the same values).
-template <int64_t N, typename T>
-void pool_row_in_chunks(const T* top, const T* bottom, T* out, uint8_t* where, int64_t ow) {
-  for (int64_t j = 0;; j += N) {
-    if (j + N >= ow) return pool_windows<N>(top, bottom, out, where, ow - N);
-    pool_windows<N>(top, bottom, out, where, j);
-  }
+// Calls chunk(std::integral_constant<int64_t, N>{}, j) for windows [j, j + N)
+// covering a row's [0, ow): chunks of 8 (or 4, or single windows), the last
+// chunk moved back to end at the row's end (it recomputes a few windows,
+// writing the same values).
+template <typename Chunk>
+void for_each_chunk(int64_t ow, const Chunk& chunk) {
+  const auto in_chunks = [&](auto size) {
+    constexpr int64_t N = decltype(size)::value;
+    for (int64_t j = 0;; j += N) {
+      if (j + N >= ow) return chunk(size, ow - N);
+      chunk(size, j);
+    }
+  };
+  if (ow >= 8) return in_chunks(std::integral_constant<int64_t, 8>{});
+  if (ow >= 4) return in_chunks(std::integral_constant<int64_t, 4>{});
+  for (int64_t j = 0; j < ow; ++j) chunk(std::integral_constant<int64_t, 1>{}, j);
 }
 
 template <typename T>
 void pool_row(const T* top, const T* bottom, T* out, uint8_t* where, int64_t ow) {
-  if (ow >= 8) return pool_row_in_chunks<8>(top, bottom, out, where, ow);
-  if (ow >= 4) return pool_row_in_chunks<4>(top, bottom, out, where, ow);
-  for (int64_t j = 0; j < ow; ++j) pool_windows<1>(top, bottom, out, where, j);
+  for_each_chunk(ow, [&](auto size, int64_t j) {
+    pool_windows<decltype(size)::value>(top, bottom, out, where, j);
+  });
 }
 
 // Forward over contiguous NCHW planes; `where` may be null (no gradient).
@@ -162,20 +170,11 @@ inline void unpool_windows(const T* grad_out, const uint8_t* where, T* top, T* b
   }
 }
 
-// As pool_row_in_chunks: the last chunk ends at the row's end.
-template <int64_t N, typename T>
-void unpool_row_in_chunks(const T* grad_out, const uint8_t* where, T* top, T* bottom, int64_t ow) {
-  for (int64_t j = 0;; j += N) {
-    if (j + N >= ow) return unpool_windows<N>(grad_out, where, top, bottom, ow - N);
-    unpool_windows<N>(grad_out, where, top, bottom, j);
-  }
-}
-
 template <typename T>
 void unpool_row(const T* grad_out, const uint8_t* where, T* top, T* bottom, int64_t ow) {
-  if (ow >= 8) return unpool_row_in_chunks<8>(grad_out, where, top, bottom, ow);
-  if (ow >= 4) return unpool_row_in_chunks<4>(grad_out, where, top, bottom, ow);
-  for (int64_t j = 0; j < ow; ++j) unpool_windows<1>(grad_out, where, top, bottom, j);
+  for_each_chunk(ow, [&](auto size, int64_t j) {
+    unpool_windows<decltype(size)::value>(grad_out, where, top, bottom, j);
+  });
 }
 
 // Backward: writes all of grad_in (Note [Max-pool rows as vector loops]); an
