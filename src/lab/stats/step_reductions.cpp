@@ -14,8 +14,11 @@ namespace relulab {
 namespace lab {
 namespace {
 
+// Whether the loops below can read `t` directly. Tensors that require grad
+// qualify: the loops only read them, and the CNN's pre-activations and
+// logits are autograd outputs (excluding them sent the CNN to ATen).
 bool plain_cpu(const at::Tensor& t, at::ScalarType dtype) {
-  return t.device().is_cpu() && t.scalar_type() == dtype && t.is_contiguous() && !t.requires_grad();
+  return t.device().is_cpu() && t.scalar_type() == dtype && t.is_contiguous();
 }
 
 // Sixteen independent float32 partial sums (the compiler keeps them in
@@ -83,17 +86,14 @@ int64_t count_correct(const at::Tensor& logits, const at::Tensor& labels) {
   return correct;
 }
 
-void or_ever_positive(const at::Tensor& pre_activation, at::Tensor& seen) {
-  // Detached: the CNN's pre-activations are autograd outputs, which
-  // plain_cpu would send to the ATen expression below.
-  const auto pre = pre_activation.detach();
+void or_ever_positive(const at::Tensor& pre, at::Tensor& seen) {
   if (!plain_cpu(pre, at::kFloat) || pre.dim() < 2 || pre.numel() == 0 ||
       !plain_cpu(seen, at::kBool)) {
     // unit_stats.cpp's ever_positive, written here rather than called so
     // that this file stays off <torch/torch.h> (which unit_stats.h includes).
     std::vector<int64_t> dims = {0};
     for (int64_t d = 2; d < pre.dim(); ++d) dims.push_back(d);
-    seen.logical_or_(pre.amax(dims).gt(0));
+    seen.logical_or_(pre.detach().amax(dims).gt(0));
     return;
   }
   const int64_t rows = pre.size(0), units = pre.size(1);
