@@ -71,7 +71,8 @@ endif()
 
 set(RELULAB_CUDA_ARCHITECTURES "90-real;90-virtual" CACHE STRING
     "CUDA architectures of relulab's kernels (sm_90 code + compute_90 PTX by default)")
-target_sources(relulab_ops PRIVATE src/ops/cuda/kernels.cu src/ops/cuda/launch.cu)
+target_sources(relulab_ops PRIVATE src/ops/cuda/kernels.cu src/ops/cuda/prelu.cu
+                                   src/ops/cuda/launch.cu)
 target_compile_definitions(relulab_ops PUBLIC RELULAB_WITH_CUDA=1)
 # LibTorch sets CMAKE_CUDA_ARCHITECTURES to OFF and passes its own -gencode
 # list only to targets built the old FindCUDA way: name ours explicitly.

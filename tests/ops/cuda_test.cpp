@@ -64,13 +64,110 @@ TEST_P(CudaTest, ForwardAndBackwardMatchCpuAndLibTorchCuda) {
   }
 }
 
+// The PReLU kernels take different paths by layout (see Note [PReLU on the
+// GPU], src/ops/cuda/prelu.cu): one shared slope (vectors plus a tail), rows
+// that hold whole vectors, rows that do not (element by element), 2-D input
+// after a Linear layer (inner == 1), a misaligned view, channels-last, empty.
+// Each against the float64 truth computed on the CPU: output and input
+// gradient within the dtype's rounding, the weight gradient within its
+// accumulation error (float sums, scaled by the sum of |x * g| it adds up).
+struct PreluCase {
+  std::string name;
+  std::vector<int64_t> shape;
+  int64_t slopes;
+  bool misaligned = false;
+  bool channels_last = false;
+};
+
+TEST_P(CudaTest, PReLUMatchesFloat64TruthOnEveryLayout) {
+  const std::vector<PreluCase> cases = {
+      {"shared, whole vectors", {8, 16, 32, 32}, 1},
+      {"shared, odd length", {10001}, 1},
+      {"shared, shorter than a vector", {3}, 1},
+      {"channels, rows of whole vectors", {8, 16, 32, 32}, 16},
+      {"channels, odd rows", {64, 5, 33}, 5},
+      {"channels, 2-D after Linear", {300, 7}, 7},
+      {"channels, rows of 8", {40, 6, 8}, 6},
+      {"channels, misaligned view", {8, 16, 32, 32}, 16, /*misaligned=*/true},
+      {"shared, misaligned view", {4097}, 1, /*misaligned=*/true},
+      {"channels, channels-last", {4, 12, 9, 9}, 12, false, /*channels_last=*/true},
+      {"channels, empty", {0, 4, 5}, 4},
+  };
+  const double output_eps = GetParam() == at::kDouble  ? 1e-15
+                            : GetParam() == at::kFloat ? 2e-7
+                            : GetParam() == at::kHalf  ? 1e-3
+                                                       : 8e-3;
+  // float16 products can fall below its smallest normal number (6e-5).
+  const double subnormal_step = GetParam() == at::kHalf ? 1e-7 : 0.0;
+  const double sum_eps = GetParam() == at::kDouble ? 1e-13 : 2e-6;
+  torch::manual_seed(3);
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int64_t n = c10::multiply_integers(c.shape);
+    // Values exactly representable in the dtype, so the truth is computed on
+    // the very inputs the kernel sees.
+    auto x = torch::randn({n + 1}).mul(3).to(GetParam()).to(at::kDouble);
+    auto g = torch::randn({n + 1}).to(GetParam()).to(at::kDouble);
+    x = (c.misaligned ? x.narrow(0, 1, n) : x.narrow(0, 0, n)).view(c.shape);
+    g = (c.misaligned ? g.narrow(0, 1, n) : g.narrow(0, 0, n)).view(c.shape);
+    const auto w = torch::rand({c.slopes}).sub(0.3).to(GetParam()).to(at::kDouble);
+    // A misaligned view: one element into a copy on the GPU (moving a view
+    // to the GPU would make an aligned tensor).
+    auto to_gpu = [&](const at::Tensor& t) {
+      auto on = t.to(GetParam()).flatten();
+      if (c.misaligned) on = torch::cat({on.narrow(0, 0, 1), on});
+      on = on.to(torch::kCUDA);
+      if (c.misaligned) on = on.narrow(0, 1, n);
+      on = on.view(c.shape);
+      return c.channels_last ? on.contiguous(at::MemoryFormat::ChannelsLast) : on;
+    };
+    const auto x_gpu = to_gpu(x), g_gpu = to_gpu(g);
+    if (c.misaligned) {
+      ASSERT_NE(reinterpret_cast<uintptr_t>(x_gpu.data_ptr()) % 16, 0u);
+    }
+    const auto w_gpu = w.to(GetParam()).to(torch::kCUDA);
+
+    // The float64 truth.
+    std::vector<int64_t> w_shape(x.dim(), 1);
+    if (c.slopes > 1) w_shape[1] = c.slopes;
+    const auto w_b = w.view(w_shape);
+    const auto positive = x.gt(0);
+    const auto y_true = torch::where(positive, x, x * w_b);
+    const auto gi_true = torch::where(positive, g, g * w_b);
+    const auto terms = torch::where(positive, torch::zeros_like(x), x * g);
+    std::vector<int64_t> reduce;
+    for (int64_t d = 0; d < x.dim(); ++d)
+      if (c.slopes == 1 || d != 1) reduce.push_back(d);
+    auto gw_true = c.slopes == 1 ? terms.sum() : terms.sum(reduce);
+    auto gw_scale = c.slopes == 1 ? terms.abs().sum() : terms.abs().sum(reduce);
+    gw_true = gw_true.reshape({c.slopes});
+    gw_scale = gw_scale.reshape({c.slopes});
+
+    const auto y = ops::prelu(x_gpu, w_gpu).cpu().to(at::kDouble);
+    const auto [gi_gpu, gw_gpu] = ops::prelu_backward(g_gpu, x_gpu, w_gpu);
+    const auto gi = gi_gpu.cpu().to(at::kDouble);
+    const auto gw = gw_gpu.cpu().to(at::kDouble);
+    EXPECT_TRUE(testing::close(y, y_true, {output_eps, subnormal_step}));
+    EXPECT_TRUE(testing::close(gi, gi_true, {output_eps, subnormal_step}));
+    ASSERT_EQ(gw.sizes(), gw_true.sizes());
+    const auto gw_error = (gw - gw_true).abs();
+    const auto gw_allowed = gw_true.abs() * output_eps + gw_scale * sum_eps;
+    EXPECT_TRUE(gw_error.le(gw_allowed).all().item<bool>()) << "weight gradient\n"
+                                                            << gw << "\ntruth\n"
+                                                            << gw_true;
+  }
+}
+
 TEST_P(CudaTest, PReLUWeightGradientIsDeterministic) {
   const auto x = torch::randn({32, 16, 64, 64}).to(GetParam()).to(torch::kCUDA);
   const auto g = torch::randn_like(x);
-  const auto w = torch::full({16}, 0.25).to(GetParam()).to(torch::kCUDA);
-  const auto a = std::get<1>(ops::prelu_backward(g, x, w));
-  const auto b = std::get<1>(ops::prelu_backward(g, x, w));
-  EXPECT_TRUE(torch::equal(a, b));
+  for (const int64_t slopes : {16, 1}) {
+    SCOPED_TRACE(slopes);
+    const auto w = torch::full({slopes}, 0.25).to(GetParam()).to(torch::kCUDA);
+    const auto a = std::get<1>(ops::prelu_backward(g, x, w));
+    const auto b = std::get<1>(ops::prelu_backward(g, x, w));
+    EXPECT_TRUE(torch::equal(a, b));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Dtypes, CudaTest,

@@ -1,10 +1,10 @@
 // CUDA launchers and their registration under the dispatcher's CUDA key.
 // Built only against a CUDA-enabled LibTorch (CMake: RELULAB_CUDA). The
-// kernels are in kernels.cu; parameter handling per op is kernel_table.h,
-// shared with the CPU backend.
+// kernels are in kernels.cu (element-wise) and prelu.cu; parameter handling
+// per op is kernel_table.h, shared with the CPU backend.
 //
-// Status: compiled and linked against LibTorch 2.11 (CUDA 13.0) in CI;
-// run on a GPU only through scripts/gpu/check (not yet done, see the GPU issue).
+// Status: compiled and linked against LibTorch 2.11 (CUDA 13.0) in CI; run
+// on an H200 through scripts/gpu/check (results/gpu/README.md).
 
 #include <ATen/Dispatch.h>
 #include <ATen/ops/empty.h>

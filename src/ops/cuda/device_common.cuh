@@ -1,0 +1,122 @@
+// What the element-wise and PReLU CUDA kernels share: the arithmetic type of
+// a storage type, 16-byte vectors, block reductions and grid sizing. Device
+// code only; no LibTorch headers (see kernels.cuh).
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+
+namespace relulab {
+namespace cuda {
+namespace detail {
+
+constexpr int kThreads = 256;
+
+// The arithmetic type of a storage type: float for the 16-bit ones.
+template <typename T>
+struct OpMath {
+  using type = T;
+};
+template <>
+struct OpMath<__half> {
+  using type = float;
+};
+template <>
+struct OpMath<__nv_bfloat16> {
+  using type = float;
+};
+
+template <typename T>
+__device__ __forceinline__ typename OpMath<T>::type to_op(T v) {
+  return v;
+}
+template <>
+__device__ __forceinline__ float to_op(__half v) {
+  return __half2float(v);
+}
+template <>
+__device__ __forceinline__ float to_op(__nv_bfloat16 v) {
+  return __bfloat162float(v);
+}
+template <typename T>
+__device__ __forceinline__ T from_op(typename OpMath<T>::type v) {
+  return v;
+}
+template <>
+__device__ __forceinline__ __half from_op<__half>(float v) {
+  return __float2half(v);
+}
+template <>
+__device__ __forceinline__ __nv_bfloat16 from_op<__nv_bfloat16>(float v) {
+  return __float2bfloat16(v);
+}
+
+template <typename T>
+struct alignas(16) Vec {
+  static constexpr int kSize = 16 / sizeof(T);
+  T v[kSize];
+};
+
+inline bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
+// The sum of `value` over a block of kThreads threads, valid in thread 0.
+// The order of additions is fixed (shuffle tree, then warps in order), so
+// the same inputs give the same bits: the PReLU weight gradient relies on it.
+template <typename A>
+__device__ A block_sum(A value) {
+  __shared__ A warp_sums[kThreads / 32];
+  for (int offset = 16; offset > 0; offset /= 2)
+    value += __shfl_down_sync(0xffffffffu, value, offset);
+  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = value;
+  __syncthreads();
+  A sum = 0;
+  if (threadIdx.x == 0)
+    for (int w = 0; w < kThreads / 32; ++w) sum += warp_sums[w];
+  __syncthreads();  // warp_sums may be reused by the caller's next round
+  return sum;
+}
+
+// The grid-stride loop over `count` items of a thread whose first item is
+// `first`: load(i) of two items a stride apart, then store(i, loaded) of
+// each. See Note [Two vectors in flight] (kernels.cu).
+template <typename I, typename Load, typename Store>
+__device__ __forceinline__ void grid_stride_pairs(I first, I stride, I count, Load load,
+                                                  Store store) {
+  I i = first;
+  for (; i + stride < count; i += 2 * stride) {
+    const auto a = load(i);
+    const auto b = load(i + stride);
+    store(i, a);
+    store(i + stride, b);
+  }
+  if (i < count) store(i, load(i));
+}
+
+// How many blocks of `kernel` (kThreads threads each) the device holds at
+// once: the grid of a grid-stride kernel, one full wave with no sparse
+// second one. Asked of the occupancy calculator per kernel, because register
+// use differs (fp32 GELU backward 40 registers, some double kernels over
+// 100): a fixed 8 blocks per SM assumed 32. Callers cache it per kernel in a
+// function-local static, so it is the first device's figure.
+template <typename Kernel>
+int resident_blocks(Kernel kernel) {
+  int device = 0, sms = 0, per_sm = 0;
+  cudaGetDevice(&device);
+  cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
+  cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0);
+  return std::max(1, sms) * std::max(1, per_sm);
+}
+
+// Blocks for `work_items` thread-sized items, at most `resident`.
+inline int grid_for(int resident, int64_t work_items) {
+  return static_cast<int>(
+      std::max<int64_t>(1, std::min<int64_t>(resident, (work_items + kThreads - 1) / kThreads)));
+}
+
+}  // namespace detail
+}  // namespace cuda
+}  // namespace relulab
