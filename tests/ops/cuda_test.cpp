@@ -79,7 +79,7 @@ struct PreluCase {
   bool channels_last = false;
 };
 
-TEST_P(CudaTest, PReLUMatchesFloat64TruthOnEveryLayout) {
+void expect_prelu_matches_float64_truth(at::ScalarType dtype, torch::Device device) {
   const std::vector<PreluCase> cases = {
       {"shared, whole vectors", {8, 16, 32, 32}, 1},
       {"shared, odd length", {10001}, 1},
@@ -93,30 +93,30 @@ TEST_P(CudaTest, PReLUMatchesFloat64TruthOnEveryLayout) {
       {"channels, channels-last", {4, 12, 9, 9}, 12, false, /*channels_last=*/true},
       {"channels, empty", {0, 4, 5}, 4},
   };
-  const double output_eps = GetParam() == at::kDouble  ? 1e-15
-                            : GetParam() == at::kFloat ? 2e-7
-                            : GetParam() == at::kHalf  ? 1e-3
-                                                       : 8e-3;
+  const double output_eps = dtype == at::kDouble  ? 1e-15
+                            : dtype == at::kFloat ? 2e-7
+                            : dtype == at::kHalf  ? 1e-3
+                                                  : 8e-3;
   // float16 products can fall below its smallest normal number (6e-5).
-  const double subnormal_step = GetParam() == at::kHalf ? 1e-7 : 0.0;
-  const double sum_eps = GetParam() == at::kDouble ? 1e-13 : 2e-6;
+  const double subnormal_step = dtype == at::kHalf ? 1e-7 : 0.0;
+  const double sum_eps = dtype == at::kDouble ? 1e-13 : 2e-6;
   torch::manual_seed(3);
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     const int64_t n = c10::multiply_integers(c.shape);
     // Values exactly representable in the dtype, so the truth is computed on
     // the very inputs the kernel sees.
-    auto x = torch::randn({n + 1}).mul(3).to(GetParam()).to(at::kDouble);
-    auto g = torch::randn({n + 1}).to(GetParam()).to(at::kDouble);
+    auto x = torch::randn({n + 1}).mul(3).to(dtype).to(at::kDouble);
+    auto g = torch::randn({n + 1}).to(dtype).to(at::kDouble);
     x = (c.misaligned ? x.narrow(0, 1, n) : x.narrow(0, 0, n)).view(c.shape);
     g = (c.misaligned ? g.narrow(0, 1, n) : g.narrow(0, 0, n)).view(c.shape);
-    const auto w = torch::rand({c.slopes}).sub(0.3).to(GetParam()).to(at::kDouble);
-    // A misaligned view: one element into a copy on the GPU (moving a view
-    // to the GPU would make an aligned tensor).
+    const auto w = torch::rand({c.slopes}).sub(0.3).to(dtype).to(at::kDouble);
+    // A misaligned view: one element into a copy on the device (moving a
+    // view to the GPU would make an aligned tensor).
     auto to_gpu = [&](const at::Tensor& t) {
-      auto on = t.to(GetParam()).flatten();
+      auto on = t.to(dtype).flatten();
       if (c.misaligned) on = torch::cat({on.narrow(0, 0, 1), on});
-      on = on.to(torch::kCUDA);
+      on = on.to(device);
       if (c.misaligned) on = on.narrow(0, 1, n);
       on = on.view(c.shape);
       return c.channels_last ? on.contiguous(at::MemoryFormat::ChannelsLast) : on;
@@ -125,7 +125,7 @@ TEST_P(CudaTest, PReLUMatchesFloat64TruthOnEveryLayout) {
     if (c.misaligned) {
       ASSERT_NE(reinterpret_cast<uintptr_t>(x_gpu.data_ptr()) % 16, 0u);
     }
-    const auto w_gpu = w.to(GetParam()).to(torch::kCUDA);
+    const auto w_gpu = w.to(dtype).to(device);
 
     // The float64 truth.
     std::vector<int64_t> w_shape(x.dim(), 1);
@@ -155,6 +155,19 @@ TEST_P(CudaTest, PReLUMatchesFloat64TruthOnEveryLayout) {
     EXPECT_TRUE(gw_error.le(gw_allowed).all().item<bool>()) << "weight gradient\n"
                                                             << gw << "\ntruth\n"
                                                             << gw_true;
+  }
+}
+
+TEST_P(CudaTest, PReLUMatchesFloat64TruthOnEveryLayout) {
+  expect_prelu_matches_float64_truth(GetParam(), torch::kCUDA);
+}
+
+// The same cases through the CPU kernels, on every machine: checks the
+// check above where no GPU runs it.
+TEST(PReLULayoutsTest, CpuKernelsMatchFloat64Truth) {
+  for (const auto dtype : {at::kFloat, at::kDouble}) {  // the CPU kernels' dtypes
+    SCOPED_TRACE(c10::toString(dtype));
+    expect_prelu_matches_float64_truth(dtype, torch::kCPU);
   }
 }
 
