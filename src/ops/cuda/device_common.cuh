@@ -82,7 +82,7 @@ __device__ A block_sum(A value) {
 
 // The grid-stride loop over `count` items of a thread whose first item is
 // `first`: load(i) of two items a stride apart, then store(i, loaded) of
-// each. See Note [Two vectors in flight] (kernels.cu).
+// each. See Note [One pass over the tensor] (kernels.cu).
 template <typename I, typename Load, typename Store>
 __device__ __forceinline__ void grid_stride_pairs(I first, I stride, I count, Load load,
                                                   Store store) {
@@ -96,25 +96,13 @@ __device__ __forceinline__ void grid_stride_pairs(I first, I stride, I count, Lo
   if (i < count) store(i, load(i));
 }
 
-// How many blocks of `kernel` (kThreads threads each) the device holds at
-// once: the grid of a grid-stride kernel, one full wave with no sparse
-// second one. Asked of the occupancy calculator per kernel, because register
-// use differs (fp32 GELU backward 40 registers, some double kernels over
-// 100): a fixed 8 blocks per SM assumed 32. Callers cache it per kernel in a
-// function-local static, so it is the first device's figure.
-template <typename Kernel>
-int resident_blocks(Kernel kernel) {
-  int device = 0, sms = 0, per_sm = 0;
-  cudaGetDevice(&device);
-  cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
-  cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kThreads, 0);
-  return std::max(1, sms) * std::max(1, per_sm);
-}
-
-// Blocks for `work_items` thread-sized items, at most `resident`.
-inline int grid_for(int resident, int64_t work_items) {
+// Blocks for `work_items` thread-sized items: enough to cover them once
+// (the grid-stride loops go round again only beyond gridDim.x's limit). See
+// Note [One pass over the tensor] (kernels.cu).
+inline int grid_for(int64_t work_items) {
+  constexpr int64_t kMaxGridX = 2147483647;
   return static_cast<int>(
-      std::max<int64_t>(1, std::min<int64_t>(resident, (work_items + kThreads - 1) / kThreads)));
+      std::max<int64_t>(1, std::min<int64_t>(kMaxGridX, (work_items + kThreads - 1) / kThreads)));
 }
 
 }  // namespace detail

@@ -7,8 +7,8 @@
 // slope ran the whole tensor on 64 blocks (7-14x slower than torch), and
 // per-channel PReLU paid a 64-bit divide and modulo per element with scalar
 // accesses (forward at 2.0x a copy's time). Now:
-// - forward: a flat grid-stride loop over 16-byte vectors, two in flight (Note
-//   [Two vectors in flight], kernels.cu); a vector never straddles two channels
+// - forward: a flat grid-stride loop over 16-byte vectors, two per thread, one
+//   pass (Note [One pass over the tensor], kernels.cu); a vector never straddles two channels
 //   when inner is a multiple of its width, so the channel is computed once
 //   per vector (per element otherwise);
 // - backward: grid (blocks per channel, channels); block b of channel c walks
@@ -182,10 +182,9 @@ __global__ void prelu_weight_sum_kernel(const double* __restrict__ partial, T* _
 template <typename T, typename I>
 cudaError_t launch_forward(const T* x, const T* w, T* y, ChannelLayout l, int64_t n,
                            cudaStream_t stream) {
-  static const int resident = detail::resident_blocks(prelu_forward_kernel<T, I>);
   const bool vec = vector_friendly<T>(l) && aligned16(x) && aligned16(y);
   const int64_t items = vec ? (n / Vec<T>::kSize + 1) / 2 : n;
-  prelu_forward_kernel<T, I><<<detail::grid_for(resident, items), kThreads, 0, stream>>>(
+  prelu_forward_kernel<T, I><<<detail::grid_for(items), kThreads, 0, stream>>>(
       x, w, y, I(n), I(l.channels), I(l.inner), vec);
   return cudaGetLastError();
 }
