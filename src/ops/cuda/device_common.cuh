@@ -63,6 +63,29 @@ struct alignas(16) Vec {
 
 inline bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
+// The storage types every kernel is instantiated for (16-bit ones compute in
+// float): X(float) X(double) X(__half) X(__nv_bfloat16).
+#define RELULAB_CUDA_FOR_EACH_DTYPE(X) X(float) X(double) X(__half) X(__nv_bfloat16)
+
+// One vector through an element-wise functor (forward, or backward from the
+// gradient and the saved tensor), in the arithmetic type.
+template <typename T, typename Op>
+__device__ __forceinline__ Vec<T> forward_vector(const Op& op, const Vec<T>& in) {
+  Vec<T> out;
+#pragma unroll
+  for (int j = 0; j < Vec<T>::kSize; ++j) out.v[j] = from_op<T>(op.forward(to_op(in.v[j])));
+  return out;
+}
+
+template <typename T, typename Op>
+__device__ __forceinline__ Vec<T> backward_vector(const Op& op, const Vec<T>& g, const Vec<T>& s) {
+  Vec<T> out;
+#pragma unroll
+  for (int j = 0; j < Vec<T>::kSize; ++j)
+    out.v[j] = from_op<T>(op.backward(to_op(g.v[j]), to_op(s.v[j])));
+  return out;
+}
+
 // The sum of `value` over a block of kThreads threads, valid in thread 0.
 // The order of additions is fixed (shuffle tree, then warps in order), so
 // the same inputs give the same bits: the PReLU weight gradient relies on it.
@@ -103,6 +126,13 @@ inline int grid_for(int64_t work_items) {
   constexpr int64_t kMaxGridX = 2147483647;
   return static_cast<int>(
       std::max<int64_t>(1, std::min<int64_t>(kMaxGridX, (work_items + kThreads - 1) / kThreads)));
+}
+
+// Thread-sized work items of an n-element pass: pairs of vectors when
+// vectorised (grid_stride_pairs), elements otherwise.
+template <typename T>
+int64_t work_items(int64_t n, bool vectorised) {
+  return vectorised ? (n / Vec<T>::kSize + 1) / 2 : n;
 }
 
 }  // namespace detail

@@ -26,29 +26,14 @@ namespace cuda {
 namespace {
 
 using detail::aligned16;
+using detail::backward_vector;
+using detail::forward_vector;
 using detail::from_op;
 using detail::grid_for;
 using detail::kThreads;
 using detail::OpMath;
 using detail::to_op;
 using detail::Vec;
-
-template <typename T, typename Op>
-__device__ __forceinline__ Vec<T> forward_vector(const Op& op, const Vec<T>& in) {
-  Vec<T> out;
-#pragma unroll
-  for (int j = 0; j < Vec<T>::kSize; ++j) out.v[j] = from_op<T>(op.forward(to_op(in.v[j])));
-  return out;
-}
-
-template <typename T, typename Op>
-__device__ __forceinline__ Vec<T> backward_vector(const Op& op, const Vec<T>& g, const Vec<T>& s) {
-  Vec<T> out;
-#pragma unroll
-  for (int j = 0; j < Vec<T>::kSize; ++j)
-    out.v[j] = from_op<T>(op.backward(to_op(g.v[j]), to_op(s.v[j])));
-  return out;
-}
 
 // See Note [One pass over the tensor].
 template <typename T, typename Op>
@@ -98,17 +83,12 @@ __global__ void backward_kernel(const T* __restrict__ g, const T* __restrict__ s
     gi[i] = from_op<T>(op.backward(to_op(g[i]), to_op(s[i])));
 }
 
-// Work items: pairs of vectors when vectorised, elements otherwise.
-template <typename T>
-int64_t work_items(int64_t n, bool vectorised) {
-  return vectorised ? (n / Vec<T>::kSize + 1) / 2 : n;
-}
-
 template <typename T, typename Op>
 cudaError_t launch_forward(const Op& op, const T* x, T* y, int64_t n, cudaStream_t stream) {
   if (n == 0) return cudaSuccess;
   const bool vec = aligned16(x) && aligned16(y);
-  forward_kernel<<<grid_for(work_items<T>(n, vec)), kThreads, 0, stream>>>(x, y, n, op, vec);
+  forward_kernel<<<grid_for(detail::work_items<T>(n, vec)), kThreads, 0, stream>>>(x, y, n, op,
+                                                                                   vec);
   return cudaGetLastError();
 }
 
@@ -117,7 +97,8 @@ cudaError_t launch_backward(const Op& op, const T* g, const T* s, T* gi, int64_t
                             cudaStream_t stream) {
   if (n == 0) return cudaSuccess;
   const bool vec = aligned16(g) && aligned16(s) && aligned16(gi);
-  backward_kernel<<<grid_for(work_items<T>(n, vec)), kThreads, 0, stream>>>(g, s, gi, n, op, vec);
+  backward_kernel<<<grid_for(detail::work_items<T>(n, vec)), kThreads, 0, stream>>>(g, s, gi, n, op,
+                                                                                    vec);
   return cudaGetLastError();
 }
 
@@ -160,10 +141,7 @@ cudaError_t pointwise_backward(Pointwise op, const PointwiseParams& params, cons
                                             int64_t, cudaStream_t);                          \
   template cudaError_t pointwise_backward<T>(Pointwise, const PointwiseParams&, const T*,    \
                                              const T*, T*, int64_t, cudaStream_t);
-RELULAB_INSTANTIATE(float)
-RELULAB_INSTANTIATE(double)
-RELULAB_INSTANTIATE(__half)
-RELULAB_INSTANTIATE(__nv_bfloat16)
+RELULAB_CUDA_FOR_EACH_DTYPE(RELULAB_INSTANTIATE)
 #undef RELULAB_INSTANTIATE
 
 }  // namespace cuda

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "ops/cuda/device_common.cuh"
 #include "ops/cuda/kernels.cuh"
@@ -39,17 +40,6 @@ using detail::kThreads;
 using detail::OpMath;
 using detail::to_op;
 using detail::Vec;
-
-// The weight gradient sums in double for double tensors (as the CPU path
-// does), in float otherwise.
-template <typename T>
-struct Accumulate {
-  using type = float;
-};
-template <>
-struct Accumulate<double> {
-  using type = double;
-};
 
 // About four waves of blocks on an H100/H200 (132 SMs, up to 8 resident
 // blocks each), fixed so that the weight gradient's summation order, and with
@@ -91,11 +81,7 @@ __global__ void prelu_forward_kernel(const T* __restrict__ x, const T* __restric
         first, stride, n / k, [&](I v) { return xv[v]; },
         [&](I v, const Vec<T>& in) {
           const I c = channels == 1 ? I(0) : (v / row_vectors) % channels;
-          const math::LeakyRelu<M> op{to_op(w[c])};
-          Vec<T> out;
-#pragma unroll
-          for (int j = 0; j < k; ++j) out.v[j] = from_op<T>(op.forward(to_op(in.v[j])));
-          yv[v] = out;
+          yv[v] = detail::forward_vector<T>(math::LeakyRelu<M>{to_op(w[c])}, in);
         });
     scalar_from = n / k * k;  // a tail only with one shared slope
   }
@@ -117,7 +103,9 @@ __global__ void prelu_backward_kernel(const T* __restrict__ g, const T* __restri
                                       double* __restrict__ partial, I outer, I channels, I inner,
                                       bool vectorised) {
   using M = typename OpMath<T>::type;
-  using A = typename Accumulate<T>::type;
+  // The weight gradient sums in double for double tensors (as the CPU path
+  // does), in float otherwise.
+  using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
   const I stride = I(gridDim.x) * blockDim.x;
   const I first = I(blockIdx.x) * blockDim.x + threadIdx.x;
   for (I c = blockIdx.y; c < channels; c += gridDim.y) {
@@ -129,7 +117,7 @@ __global__ void prelu_backward_kernel(const T* __restrict__ g, const T* __restri
       if (!(xe > M(0))) acc += static_cast<A>(xe * ge);
       return from_op<T>(op.backward(ge, xe));
     };
-    I scalar_from = 0;
+    I done_per_row = 0;  // elements of each row handled as vectors
     if (vectorised) {
       constexpr int k = Vec<T>::kSize;
       const auto* gv = reinterpret_cast<const Vec<T>*>(g);
@@ -149,19 +137,16 @@ __global__ void prelu_backward_kernel(const T* __restrict__ g, const T* __restri
             for (int j = 0; j < k; ++j) out.v[j] = element(to_op(in.x.v[j]), to_op(in.g.v[j]));
             giv[in.at] = out;
           });
-      // Whole rows, except with one shared slope (outer == 1) whose single
-      // row may end in a few elements; 0 when a shared row is under k long.
-      scalar_from = row_vectors * k;
+      done_per_row = row_vectors * k;
     }
-    if (scalar_from == 0) {  // every element, one at a time
-      for (I e = first; e < outer * inner; e += stride) {
-        const I row = e / inner;
-        const I at = (row * channels + c) * inner + (e - row * inner);
-        gi[at] = element(to_op(x[at]), to_op(g[at]));
-      }
-    } else {  // the shared row's last elements
-      for (I at = scalar_from + first; at < inner; at += stride)
-        gi[at] = element(to_op(x[at]), to_op(g[at]));
+    // What the vectors left of each row, one element at a time: every
+    // element without vectors, else the last few of a shared slope's single
+    // row (nothing when inner is a multiple of k).
+    const I left = inner - done_per_row;
+    for (I e = first; e < outer * left; e += stride) {
+      const I row = e / left;
+      const I at = (row * channels + c) * inner + done_per_row + (e - row * left);
+      gi[at] = element(to_op(x[at]), to_op(g[at]));
     }
     const A sum = block_sum(acc);
     if (threadIdx.x == 0) partial[int64_t(c) * gridDim.x + blockIdx.x] = sum;
@@ -183,9 +168,9 @@ template <typename T, typename I>
 cudaError_t launch_forward(const T* x, const T* w, T* y, ChannelLayout l, int64_t n,
                            cudaStream_t stream) {
   const bool vec = vector_friendly<T>(l) && aligned16(x) && aligned16(y);
-  const int64_t items = vec ? (n / Vec<T>::kSize + 1) / 2 : n;
-  prelu_forward_kernel<T, I><<<detail::grid_for(items), kThreads, 0, stream>>>(
-      x, w, y, I(n), I(l.channels), I(l.inner), vec);
+  prelu_forward_kernel<T, I>
+      <<<detail::grid_for(detail::work_items<T>(n, vec)), kThreads, 0, stream>>>(
+          x, w, y, I(n), I(l.channels), I(l.inner), vec);
   return cudaGetLastError();
 }
 
@@ -221,16 +206,14 @@ cudaError_t prelu_backward(const T* grad_out, const T* x, const T* weight, T* gr
                            T* grad_weight, double* workspace, ChannelLayout layout, int64_t n,
                            cudaStream_t stream) {
   if (layout.channels == 0) return cudaSuccess;
+  // No elements: every slope's gradient is zero (all-zero bits in every dtype).
+  if (n == 0) return cudaMemsetAsync(grad_weight, 0, sizeof(T) * layout.channels, stream);
   const int blocks = blocks_per_channel(layout, n);
-  cudaError_t status = cudaSuccess;
-  if (n == 0) {
-    status = cudaMemsetAsync(workspace, 0, sizeof(double) * layout.channels * blocks, stream);
-  } else {
-    status = fits_32_bits(n) ? launch_backward<T, uint32_t>(grad_out, x, weight, grad_in, workspace,
-                                                            layout, n, blocks, stream)
-                             : launch_backward<T, int64_t>(grad_out, x, weight, grad_in, workspace,
-                                                           layout, n, blocks, stream);
-  }
+  const cudaError_t status =
+      fits_32_bits(n) ? launch_backward<T, uint32_t>(grad_out, x, weight, grad_in, workspace,
+                                                     layout, n, blocks, stream)
+                      : launch_backward<T, int64_t>(grad_out, x, weight, grad_in, workspace, layout,
+                                                    n, blocks, stream);
   if (status != cudaSuccess) return status;
   const int sum_blocks = static_cast<int>(std::min<int64_t>(layout.channels, kPreluTargetBlocks));
   prelu_weight_sum_kernel<<<sum_blocks, kThreads, 0, stream>>>(workspace, grad_weight,
@@ -243,10 +226,7 @@ cudaError_t prelu_backward(const T* grad_out, const T* x, const T* weight, T* gr
                                         cudaStream_t);                                  \
   template cudaError_t prelu_backward<T>(const T*, const T*, const T*, T*, T*, double*, \
                                          ChannelLayout, int64_t, cudaStream_t);
-RELULAB_INSTANTIATE(float)
-RELULAB_INSTANTIATE(double)
-RELULAB_INSTANTIATE(__half)
-RELULAB_INSTANTIATE(__nv_bfloat16)
+RELULAB_CUDA_FOR_EACH_DTYPE(RELULAB_INSTANTIATE)
 #undef RELULAB_INSTANTIATE
 
 }  // namespace cuda
