@@ -93,6 +93,27 @@ def ratio(a, b):
     return f"{statistics.median(r):.2f} ({min(r):.2f}–{max(r):.2f})"
 
 
+def print_spread(acts, times):
+    """Each activation's relulab epoch against the first activation's, paired by repetition.
+
+    Medians of separate runs carry the machine's swing (±20% here) into their ratio; a
+    repetition's runs are minutes apart, so pairing within it cancels the slow part of the swing.
+    "floor-normalised" divides each epoch by the GEMM-only floor timed right after it (the same
+    computation for every activation), which also cancels what changed between the two runs.
+    """
+    first = acts[0]
+    if len(acts) < 2:
+        return
+    print(f"\nspread: relulab's epoch against {first}'s, paired by repetition, median (min–max)")
+    rows = []
+    for a in acts[1:]:
+        normalised = [(r / f) for r, f in zip(times[a]["relulab"], times[a]["floor"])]
+        first_normalised = [(r / f) for r, f in zip(times[first]["relulab"], times[first]["floor"])]
+        rows.append([a, ratio(times[a]["relulab"], times[first]["relulab"]),
+                     ratio(normalised, first_normalised)])
+    print_table(["activation", f"epoch / {first}'s", f"floor-normalised / {first}'s"], rows)
+
+
 def print_table(header, rows):
     """A Markdown table, as results/bench/README.md quotes them."""
     print("| " + " | ".join(header) + " |")
@@ -148,6 +169,7 @@ def main():
                   ratio(times[a]["relulab"], times[a]["floor"]),
                   ratio(times[a]["script"], times[a]["floor"]),
                   f"{statistics.median(times[a]['outside']) * 100:.0f}%"] for a in acts])
+    print_spread(acts, times)
     if args.baseline:
         print(f"\nrelulab ({args.relulab}) against the baseline ({args.baseline}), same rotation")
         print_table(["activation", "relulab s/epoch", "baseline s/epoch", "relulab/baseline",
