@@ -19,6 +19,7 @@ minutes.
 
 Usage: scripts/bench_training.py [--arch mlp|cnn] [--repetitions 5] [--epochs 2]
        [--activations relu,gelu] [--relulab build/relulab] [--baseline OLD/relulab]
+       [--relulab-only]
        [--weight-decay 5e-4]
 """
 import argparse
@@ -107,11 +108,17 @@ def print_spread(acts, times):
     print(f"\nspread: relulab's epoch against {first}'s, paired by repetition, median (min–max)")
     rows = []
     for a in acts[1:]:
-        normalised = [(r / f) for r, f in zip(times[a]["relulab"], times[a]["floor"])]
-        first_normalised = [(r / f) for r, f in zip(times[first]["relulab"], times[first]["floor"])]
-        rows.append([a, ratio(times[a]["relulab"], times[first]["relulab"]),
-                     ratio(normalised, first_normalised)])
-    print_table(["activation", f"epoch / {first}'s", f"floor-normalised / {first}'s"], rows)
+        row = [a, ratio(times[a]["relulab"], times[first]["relulab"])]
+        if times[a]["floor"]:
+            normalised = [r / f for r, f in zip(times[a]["relulab"], times[a]["floor"])]
+            first_normalised = [r / f for r, f in zip(times[first]["relulab"],
+                                                      times[first]["floor"])]
+            row.append(ratio(normalised, first_normalised))
+        rows.append(row)
+    header = ["activation", f"epoch / {first}'s"]
+    if times[first]["floor"]:
+        header.append(f"floor-normalised / {first}'s")
+    print_table(header, rows)
 
 
 def print_table(header, rows):
@@ -131,6 +138,9 @@ def main():
     parser.add_argument("--activations", default="relu,leaky_relu,prelu,gelu,tanh,sigmoid")
     parser.add_argument("--relulab", default=str(ROOT / "build" / "relulab"))
     parser.add_argument("--baseline", help="an earlier relulab binary to time in the same rotation")
+    parser.add_argument("--relulab-only", action="store_true",
+                        help="time relulab alone (no script, no floor): runs of different "
+                             "activations follow each other closely, for the spread table")
     parser.add_argument("--weight-decay", type=float, default=0.0,
                         help="SGD weight decay, relulab and the script alike (the seed tables: 5e-4)")
     args = parser.parse_args()
@@ -145,11 +155,13 @@ def main():
                                                  args.weight_decay)
                 times[a]["relulab"].append(per_epoch)
                 times[a]["outside"].append(outside)
-                throwaway()
-                times[a]["script"].append(run_script(args.arch, a, args.epochs, args.weight_decay))
-                throwaway()
-                times[a]["floor"].append(run_script(args.arch, a, args.epochs, args.weight_decay,
-                                                    gemm_only=True))
+                if not args.relulab_only:
+                    throwaway()
+                    times[a]["script"].append(run_script(args.arch, a, args.epochs,
+                                                         args.weight_decay))
+                    throwaway()
+                    times[a]["floor"].append(run_script(args.arch, a, args.epochs,
+                                                        args.weight_decay, gemm_only=True))
                 if args.baseline:
                     throwaway()
                     per_epoch, outside = run_relulab(args.baseline, args.arch, a, args.epochs,
@@ -162,13 +174,19 @@ def main():
           "(BLAS included), "
           f"{args.epochs} epochs, {args.repetitions} interleaved repetitions: seconds per epoch "
           "(training steps), median (min–max)")
-    print_table(["activation", "relulab s/epoch", "script s/epoch", "GEMM floor s/epoch",
-                 "relulab/script", "relulab/floor", "script/floor", "relulab trial outside training"],
-                [[a, summary(times[a]["relulab"]), summary(times[a]["script"]),
-                  summary(times[a]["floor"]), ratio(times[a]["relulab"], times[a]["script"]),
-                  ratio(times[a]["relulab"], times[a]["floor"]),
-                  ratio(times[a]["script"], times[a]["floor"]),
-                  f"{statistics.median(times[a]['outside']) * 100:.0f}%"] for a in acts])
+    if args.relulab_only:
+        print_table(["activation", "relulab s/epoch", "relulab trial outside training"],
+                    [[a, summary(times[a]["relulab"]),
+                      f"{statistics.median(times[a]['outside']) * 100:.0f}%"] for a in acts])
+    else:
+        print_table(["activation", "relulab s/epoch", "script s/epoch", "GEMM floor s/epoch",
+                     "relulab/script", "relulab/floor", "script/floor",
+                     "relulab trial outside training"],
+                    [[a, summary(times[a]["relulab"]), summary(times[a]["script"]),
+                      summary(times[a]["floor"]), ratio(times[a]["relulab"], times[a]["script"]),
+                      ratio(times[a]["relulab"], times[a]["floor"]),
+                      ratio(times[a]["script"], times[a]["floor"]),
+                      f"{statistics.median(times[a]['outside']) * 100:.0f}%"] for a in acts])
     print_spread(acts, times)
     if args.baseline:
         print(f"\nrelulab ({args.relulab}) against the baseline ({args.baseline}), same rotation")
