@@ -97,14 +97,16 @@ def ratio(a, b):
 def print_spread(acts, times):
     """Each activation's relulab epoch against the first activation's, paired by repetition.
 
-    Medians of separate runs carry the machine's swing (±20% here) into their ratio; a
-    repetition's runs are minutes apart, so pairing within it cancels the slow part of the swing.
-    "floor-normalised" divides each epoch by the GEMM-only floor timed right after it (the same
-    computation for every activation), which also cancels what changed between the two runs.
+    Medians of separate runs carry the machine's swing (±20% here) into their ratio; pairing
+    within a repetition cancels the part of the swing slower than a repetition. Without
+    --relulab-only two activations' runs are minutes apart; with it, seconds. "floor-normalised"
+    divides each epoch by the GEMM-only floor timed right after it (the same computation for
+    every activation): it cancels a swing common to the two, but adds the floor's own noise
+    (results/bench/README.md has a run where it did more of the latter).
     """
-    first = acts[0]
     if len(acts) < 2:
         return
+    first = acts[0]
     print(f"\nspread: relulab's epoch against {first}'s, paired by repetition, median (min–max)")
     rows = []
     for a in acts[1:]:
