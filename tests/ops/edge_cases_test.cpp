@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <ostream>
 
 #include "relulab/relulab.h"
 #include "support/op_cases.h"
@@ -107,6 +108,10 @@ struct EdgeCaseParam {
   at::ScalarType dtype;
   at::DeviceType device;
 };
+// How gtest (and ctest's test list) shows a parameter, instead of its bytes.
+void PrintTo(const EdgeCaseParam& p, std::ostream* os) {
+  *os << c10::toString(p.dtype) << " on " << (p.device == at::kCUDA ? "CUDA" : "CPU");
+}
 
 class EdgeCaseTest : public ::testing::TestWithParam<EdgeCaseParam> {
  protected:
