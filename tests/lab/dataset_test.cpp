@@ -60,6 +60,12 @@ std::string fake_fashion_mnist(const FakeSplit& train, const FakeSplit& test) {
   return dir;
 }
 
+// load_dataset of config c with the fake files of these splits as its path.
+Dataset load_fake(const FakeSplit& train, const FakeSplit& test, DataConfig c) {
+  c.path = fake_fashion_mnist(train, test);
+  return load_dataset(c);
+}
+
 // The documented normalisation, out of place as the loader once did it.
 at::Tensor reference_images(const FakeSplit& s) {
   const auto n = static_cast<int64_t>(s.labels.size());
@@ -97,13 +103,12 @@ TEST(DatasetTest, FashionMnistTensorsAreTheirImagesNormalisedBitForBit) {
   const auto train = fake_split(60, 1);
   const auto test = fake_split(20, 2);
   DataConfig c;
-  c.path = fake_fashion_mnist(train, test);
   c.validation = 12;
   c.train_subset = 30;
   c.test_subset = 15;
   c.probe_size = 7;
   c.seed = 3;
-  const auto d = load_dataset(c);
+  const auto d = load_fake(train, test, c);
   ASSERT_EQ(d.train_x.size(0), 30);
   ASSERT_EQ(d.val_x.size(0), 12);
   ASSERT_EQ(d.test_x.size(0), 15);
@@ -124,10 +129,9 @@ TEST(DatasetTest, NoValidationSplitLeavesItUndefined) {
   const auto train = fake_split(20, 4);
   const auto test = fake_split(10, 5);
   DataConfig c;
-  c.path = fake_fashion_mnist(train, test);
   c.validation = 0;
   c.probe_size = 5;
-  const auto d = load_dataset(c);
+  const auto d = load_fake(train, test, c);
   EXPECT_FALSE(d.val_x.defined());
   expect_rows_of(d.train_x, d.train_y, reference_images(train), "train");
   EXPECT_EQ(d.train_x.size(0), 20);
