@@ -1,5 +1,6 @@
 // GELU, exact (erf) and tanh-approximated (as x * sigmoid(2u)); backward
-// reads the input. Same formulas as the CPU functors (cpu/activations/gelu-inl.h).
+// reads the input. The same functions as the CPU functors (cpu/activations/gelu-inl.h),
+// which compute float32 GELU differently (Note [GELU as piecewise polynomials]).
 #pragma once
 
 #include "ops/math/common.h"

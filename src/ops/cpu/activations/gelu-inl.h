@@ -1,6 +1,6 @@
-// GELU functors: exact x * Phi(x) (float32; float64 uses libm erf, see
-// kernels.cpp) and the tanh approximation. Formulas and their order follow
-// LibTorch's GeluKernelImpl/GeluBackwardKernelImpl.
+// GELU functors: exact x * Phi(x) (float32 as piecewise polynomials, Note
+// [GELU as piecewise polynomials]; float64 uses libm erf, see kernels.cpp)
+// and the tanh approximation.
 // Re-included once per SIMD target (Highway).
 #if defined(RELULAB_OPS_CPU_ACTIVATIONS_GELU_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef RELULAB_OPS_CPU_ACTIVATIONS_GELU_INL_H_
@@ -40,26 +40,44 @@ struct GeluErfOp {
   template <class D>
   HWY_INLINE hn::Vec<D> Forward(D d, hn::Vec<D> x) const {
     using T = hn::TFromD<D>;
-    const auto half = hn::Set(d, T(0.5));
-    const auto z = hn::Mul(x, hn::Set(d, kSqrt1_2<T>));
-    const auto erf = ErfFloat(d, z, ExpNonPositive(d, hn::Neg(hn::Mul(z, z))));
-    // x/2 + x/2 * erf rather than x/2 * (1 + erf): one FMA. That sum turns
-    // -0.0 into +0.0, so x == 0 returns x itself: gelu(-0.0) = -0.0, the
-    // float64 value (and LibTorch 2.x's in float32 too; 1.13's float32 gave +0.0).
-    const auto half_x = hn::Mul(x, half);
-    return hn::IfThenElse(hn::Eq(x, hn::Zero(d)), x, hn::MulAdd(half_x, erf, half_x));
+    const auto half_x = hn::Mul(x, hn::Set(d, T(0.5)));
+    hn::Vec<D> y;
+    if constexpr (kHasEightLaneLookup<D>) {
+      // x/2 + x (Phi(x) - 1/2): Note [GELU as piecewise polynomials].
+      // NaN stays NaN through half_x; -inf gives -inf + inf = NaN, as LibTorch.
+      y = hn::MulAdd(x, OddPiecewise(d, kPhiMinusHalf, x), half_x);
+    } else {
+      const auto z = hn::Mul(x, hn::Set(d, kSqrt1_2<T>));
+      const auto erf = ErfFloat(d, z, ExpNonPositive(d, hn::Neg(hn::Mul(z, z))));
+      // x/2 + x/2 * erf rather than x/2 * (1 + erf): one FMA.
+      y = hn::MulAdd(half_x, erf, half_x);
+    }
+    // Either sum turns -0.0 into +0.0, so x == 0 returns x itself:
+    // gelu(-0.0) = -0.0, the float64 value (and LibTorch 2.x's in float32
+    // too; 1.13's float32 gave +0.0).
+    return hn::IfThenElse(hn::Eq(x, hn::Zero(d)), x, y);
   }
-  // grad * (Phi(x) + x * phi(x)). erf(x / sqrt 2) needs exp(-x^2 / 2), which
-  // is also phi's exponential: one exp serves both.
+  // grad * (Phi(x) + x * phi(x)).
   template <class D>
   HWY_INLINE hn::Vec<D> Backward(D d, hn::Vec<D> g, hn::Vec<D> x) const {
     using T = hn::TFromD<D>;
     const auto half = hn::Set(d, T(0.5));
-    const auto z = hn::Mul(x, hn::Set(d, kSqrt1_2<T>));
-    const auto e = ExpNonPositive(d, hn::Neg(hn::Mul(z, z)));
-    const auto cdf = hn::MulAdd(half, ErfFloat(d, z, e), half);
-    const auto pdf = hn::Mul(e, hn::Set(d, kInvSqrt2Pi<T>));
-    return hn::Mul(g, hn::MulAdd(x, pdf, cdf));
+    if constexpr (kHasEightLaneLookup<D>) {
+      // 1/2 + Q(x): Note [GELU as piecewise polynomials]. At +-inf LibTorch
+      // computes inf * phi(inf) = inf * 0 = NaN, and so does this (the limit
+      // would be 1 or 0); NaN stays NaN.
+      const auto derivative = hn::Add(half, OddPiecewise(d, kGeluDerivativeMinusHalf, x));
+      const auto finite = hn::Lt(hn::Abs(x), hn::Inf(d));
+      return hn::Mul(g, hn::IfThenElse(finite, derivative, hn::NaN(d)));
+    } else {
+      // erf(x / sqrt 2) needs exp(-x^2 / 2), which is also phi's
+      // exponential: one exp serves both.
+      const auto z = hn::Mul(x, hn::Set(d, kSqrt1_2<T>));
+      const auto e = ExpNonPositive(d, hn::Neg(hn::Mul(z, z)));
+      const auto cdf = hn::MulAdd(half, ErfFloat(d, z, e), half);
+      const auto pdf = hn::Mul(e, hn::Set(d, kInvSqrt2Pi<T>));
+      return hn::Mul(g, hn::MulAdd(x, pdf, cdf));
+    }
   }
 };
 

@@ -1,5 +1,6 @@
 // Vector maths shared by the activation functors: exp that is safe over the
-// whole float range, and erf. Re-included once per SIMD target (Highway).
+// whole float range, erf, and piecewise polynomials. Re-included once per
+// SIMD target (Highway).
 #if defined(RELULAB_OPS_CPU_ACTIVATIONS_VECTOR_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef RELULAB_OPS_CPU_ACTIVATIONS_VECTOR_MATH_INL_H_
 #undef RELULAB_OPS_CPU_ACTIVATIONS_VECTOR_MATH_INL_H_
@@ -11,6 +12,8 @@
 #include <hwy/contrib/math/math-inl.h>
 
 #include <limits>
+
+#include "ops/cpu/gelu_polynomials.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace relulab {
@@ -136,6 +139,59 @@ HWY_INLINE hn::Vec<D> ErfFloat(D d, hn::Vec<D> x, hn::Vec<D> exp_neg_x_sq) {
   // erf(|x|) = 1 - r * t * exp(-x^2)
   const auto erf_abs = hn::NegMulAdd(hn::Mul(exp_neg_x_sq, t), r, one);
   return hn::Or(erf_abs, sign);
+}
+
+// Note [GELU as piecewise polynomials]
+// GELU's exact forward and backward were exp, a division and A&S 7.1.26's
+// polynomial per element: 2.3x ReLU's forward + backward at 1.6 M floats,
+// and the one activation over the CNN's 1.10x spread (docs/performance.md).
+// GELU(x) = x/2 + x P(x) and GELU'(x) = 1/2 + Q(x) with P(x) = Phi(x) - 1/2
+// and Q(x) = P(x) + x phi(x), both odd: each is a degree-7 polynomial on one
+// of 8 intervals of |x| up to its end (5.75 and 6.5, beyond which the float32
+// value is the limit 1/2), its coefficients looked up per lane by a permute
+// (8 floats: one AVX2 register), the interval's index one multiply-add; no
+// exp, no division. Tables and their fit:
+// scripts/fit_gelu_polynomials.py, gelu_polynomials.h. Evaluated in float32,
+// P and Q are within 3.0e-8 and 7.0e-8 of the float64 functions (A&S's erf
+// alone is 1.5e-7 off); tests/ops/parity_test.cpp holds GELU to LibTorch's
+// accuracy and tolerance. Targets with fewer than 8 float lanes keep A&S.
+// The rounding differs from the A&S kernel's, so GELU trajectories of
+// earlier builds are not reproduced bit for bit.
+template <class D>
+constexpr bool kHasEightLaneLookup = !HWY_HAVE_SCALABLE && hn::MaxLanes(D()) >= 8;
+
+/// f(|x|) from a gelu_polynomials.h table for |x| < p.end (any value for
+/// larger |x| or NaN: the caller selects the limit).
+template <class D>
+HWY_INLINE hn::Vec<D> PiecewiseOfAbs(D d, const PiecewisePolynomial& p, hn::Vec<D> ax) {
+  static_assert(kHasEightLaneLookup<D>, "one permute looks up 8 intervals");
+  using T = hn::TFromD<D>;
+  const hn::RebindToSigned<D> di;
+  // Adding 1.5 * 2^23 rounds |x| / width to an integer in the low mantissa
+  // bits: interval i holds the |x| that round to i. & 7 keeps the index in
+  // range for |x| >= end, inf and NaN, whose values the caller discards.
+  const auto rounded = hn::MulAdd(ax, hn::Set(d, p.inverse_width), hn::Set(d, T(12582912.0f)));
+  const auto index =
+      hn::And(hn::BitCast(di, rounded), hn::Set(di, PiecewisePolynomial::kIntervals - 1));
+  const auto lanes = hn::IndicesFromVec(d, index);
+  const auto t = hn::Sub(ax, hn::TableLookupLanes(hn::LoadU(d, p.centre), lanes));
+  auto r = hn::TableLookupLanes(hn::LoadU(d, p.coefficient[PiecewisePolynomial::kDegree]), lanes);
+  for (int power = PiecewisePolynomial::kDegree - 1; power >= 0; --power) {
+    r = hn::MulAdd(r, t, hn::TableLookupLanes(hn::LoadU(d, p.coefficient[power]), lanes));
+  }
+  return r;
+}
+
+/// An odd function with limit +-1/2 from a gelu_polynomials.h table: f(x)
+/// for |x| < p.end, +-1/2 beyond (+-inf included) and for NaN (callers
+/// handle NaN).
+template <class D>
+HWY_INLINE hn::Vec<D> OddPiecewise(D d, const PiecewisePolynomial& p, hn::Vec<D> x) {
+  using T = hn::TFromD<D>;
+  const auto ax = hn::Abs(x);
+  const auto of_abs =
+      hn::IfThenElse(hn::Lt(ax, hn::Set(d, p.end)), PiecewiseOfAbs(d, p, ax), hn::Set(d, T(0.5)));
+  return hn::Or(of_abs, hn::And(x, hn::Set(d, T(-0.0))));
 }
 
 }  // namespace HWY_NAMESPACE
