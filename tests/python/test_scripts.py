@@ -514,3 +514,14 @@ def test_update_results_readme_replaces_a_stale_block(tmp_path):
                                   "| a | b |\n|---|---|\n| 1 | 2 |\n\nNotes.\n"
                                   "<!-- from run/tables.md: end -->\noutro\n")
     assert run_update_results_readme("--check", str(readme)).returncode == 0
+
+
+def test_gelu_polynomial_table_is_what_the_fit_writes():
+    # src/ops/cpu/gelu_polynomials.h is generated and error-checked by the script: a hand
+    # edit of a coefficient, or a fit that no longer meets its bound, fails here.
+    import subprocess
+    result = subprocess.run([sys.executable, str(SCRIPTS / "fit_gelu_polynomials.py")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    header = SCRIPTS.parent / "src" / "ops" / "cpu" / "gelu_polynomials.h"
+    assert result.stdout == header.read_text()
