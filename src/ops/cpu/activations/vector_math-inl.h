@@ -129,7 +129,6 @@ HWY_INLINE hn::Vec<D> ErfFloat(D d, hn::Vec<D> x, hn::Vec<D> exp_neg_x_sq) {
   using T = hn::TFromD<D>;
   static_assert(sizeof(T) == 4, "ErfFloat is float32-only; see Note [float64 GELU]");
   const auto one = hn::Set(d, T(1));
-  const auto sign = hn::And(x, hn::Set(d, T(-0.0)));
   const auto ax = hn::Abs(x);
   const auto t = hn::Div(one, hn::MulAdd(hn::Set(d, T(0.3275911f)), ax, one));
   auto r = hn::MulAdd(hn::Set(d, T(1.061405429f)), t, hn::Set(d, T(-1.453152027f)));
@@ -138,7 +137,7 @@ HWY_INLINE hn::Vec<D> ErfFloat(D d, hn::Vec<D> x, hn::Vec<D> exp_neg_x_sq) {
   r = hn::MulAdd(r, t, hn::Set(d, T(0.254829592f)));
   // erf(|x|) = 1 - r * t * exp(-x^2)
   const auto erf_abs = hn::NegMulAdd(hn::Mul(exp_neg_x_sq, t), r, one);
-  return hn::Or(erf_abs, sign);
+  return hn::CopySignToAbs(erf_abs, x);
 }
 
 // Note [GELU as piecewise polynomials]
@@ -191,7 +190,7 @@ HWY_INLINE hn::Vec<D> OddPiecewise(D d, const PiecewisePolynomial& p, hn::Vec<D>
   const auto ax = hn::Abs(x);
   const auto of_abs =
       hn::IfThenElse(hn::Lt(ax, hn::Set(d, p.end)), PiecewiseOfAbs(d, p, ax), hn::Set(d, T(0.5)));
-  return hn::Or(of_abs, hn::And(x, hn::Set(d, T(-0.0))));
+  return hn::CopySignToAbs(of_abs, x);
 }
 
 }  // namespace HWY_NAMESPACE
