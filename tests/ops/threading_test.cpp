@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ops/cpu/launch.h"
 #include "relulab/relulab.h"
 #include "support/op_cases.h"
 
@@ -28,6 +29,22 @@ std::vector<at::Tensor> run_all(const at::Tensor& x, const at::Tensor& grad) {
   ops::prelu(x, w).backward(grad);
   results.push_back(w.grad());
   return results;
+}
+
+// Without it the test below compares one thread with one thread: the
+// launchers were built without OpenMP for a long time and it passed
+// (Note [Intra-op threads]).
+TEST(ThreadingTest, TwoThreadsTakePartInTheLaunchers) {
+#ifndef _OPENMP
+  GTEST_SKIP() << "built with RELULAB_OPENMP=OFF: the kernels run on the calling thread";
+#endif
+  {
+    ThreadCount threads(2);
+    EXPECT_EQ(cpu::intra_op_threads_used(1 << 20), 2);
+    EXPECT_EQ(cpu::intra_op_threads_used(1000), 1);  // under one grain: the calling thread
+  }
+  ThreadCount threads(1);
+  EXPECT_EQ(cpu::intra_op_threads_used(1 << 20), 1);
 }
 
 TEST(ThreadingTest, ResultsAreBitIdenticalForOneAndTwoThreads) {

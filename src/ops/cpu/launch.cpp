@@ -9,6 +9,8 @@
 #include <ATen/ops/empty_like.h>
 #include <c10/util/Exception.h>
 
+#include <atomic>
+#include <bitset>
 #include <vector>
 
 #include "ops/checks.h"
@@ -16,6 +18,16 @@
 namespace relulab {
 namespace cpu {
 namespace {
+
+// Note [Intra-op threads]
+// The launchers split their range with at::parallel_for, LibTorch's own
+// intra-op pool, so at::set_num_threads governs them as it does LibTorch's
+// kernels. at::parallel_for is a header template, though, and with LibTorch's
+// OpenMP backend its parallel branch exists only in code compiled with
+// _OPENMP defined: until this library was built with -fopenmp (CMake's
+// RELULAB_OPENMP, on by default) every kernel ran on the calling thread at any
+// thread count, 2-thread benchmarks included. ThreadingTest checks with
+// intra_op_threads_used() that two threads really take part.
 
 // Elements per parallel task: ATen's own grain (at::internal::GRAIN_SIZE,
 // not exported by every LibTorch), so small tensors stay on the calling thread
@@ -42,6 +54,14 @@ at::Tensor dense(const at::Tensor& t) {
 }
 
 }  // namespace
+
+int intra_op_threads_used(int64_t numel) {
+  std::atomic<uint64_t> seen{0};
+  at::parallel_for(0, numel, kGrainSize, [&](int64_t, int64_t) {
+    seen.fetch_or(uint64_t{1} << (at::get_thread_num() % 64));
+  });
+  return static_cast<int>(std::bitset<64>(seen.load()).count());
+}
 
 at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op, const PointwiseParams& params,
                                  const at::Tensor& self) {

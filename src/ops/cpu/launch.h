@@ -13,6 +13,11 @@
 namespace relulab {
 namespace cpu {
 
+/// How many threads take part when the launchers below split `numel`
+/// elements at the current at::get_num_threads(): 1 in a build without
+/// OpenMP (Note [Intra-op threads] in launch.cpp).
+int intra_op_threads_used(int64_t numel);
+
 /// `op_name` names the operator in error messages.
 at::Tensor pointwise_forward_cpu(const char* op_name, Pointwise op, const PointwiseParams& params,
                                  const at::Tensor& self);
