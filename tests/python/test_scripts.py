@@ -525,3 +525,17 @@ def test_gelu_polynomial_table_is_what_the_fit_writes():
     assert result.returncode == 0, result.stderr
     header = SCRIPTS.parent / "src" / "ops" / "cpu" / "gelu_polynomials.h"
     assert result.stdout == header.read_text()
+
+
+def test_bench_scaling_table_by_hand():
+    # relulab 8 -> 4 ms on two threads (2.00x), LibTorch 6 -> 6 ms (1.00x).
+    import bench_table
+    rows = [("relu", "forward", impl, threads, ns)
+            for impl, threads, ns in [("relulab", 1, 8e6), ("relulab", 2, 4e6),
+                                      ("libtorch", 1, 6e6), ("libtorch", 2, 6e6),
+                                      ("copy_", 1, 1e6), ("copy_", 2, 1e6)]]
+    frame = pd.DataFrame(rows, columns=["op", "direction", "impl", "threads", "median_ns"])
+    frame["elements"], frame["dtype"] = 4096, "float32"
+    text = bench_table.scaling(frame, 4096, 2, "float32")
+    assert "| relu | forward | 2.00x | 1.00x |" in text
+    assert "relulab 2.00x, LibTorch 1.00x" in text
