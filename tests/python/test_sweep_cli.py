@@ -177,7 +177,10 @@ def test_merge_reports_missing_trials(tmp_path):
 
 
 def test_a_second_sweep_on_the_same_folder_is_refused_naming_the_first(tmp_path):
-    sweep = write_sweep(tmp_path, epochs=30)
+    # The first sweep must still hold the folder while two more relulab
+    # processes start and run: at 30 epochs (~3 s in all) a CI run on a busy
+    # machine saw it finish first. 100 epochs: ~10 s of trials on one job.
+    sweep = write_sweep(tmp_path, epochs=100)
     out = tmp_path / "out"
     first = start_sweep(sweep, out, jobs=1, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     lock = out / ".relulab.lock"
