@@ -29,15 +29,15 @@ struct MishOp {
   //   tanh(softplus(x)) = ((1 + u)^2 - 1) / ((1 + u)^2 + 1) = n / (n + 2),
   //   1 - tanh(softplus(x))^2 = 4 (n + 1) / (n + 2)^2,   sigmoid(x) = u / (1 + u):
   // one exp and a few divisions instead of LibTorch's exp, log1p and tanh
-  // (and a second exp for the sigmoid), about 3x fewer instructions on AVX2,
-  // and no cancellation in 1 - t^2 where t is near 1. Not LibTorch's rounding:
-  // float32 values differ in the last bits, within AccuracyTest's bound
-  // against the float64 truth. Above x = 20, t rounds to 1 in float and in
-  // double (n > 2^57), which is what LibTorch gives there too; capping x
-  // there keeps n finite. NaN stays NaN through the exp; -inf gives u = 0.
+  // (and a second exp for the sigmoid): 3.6-3.9x faster on AVX2
+  // (docs/performance.md), and no cancellation in 1 - t^2 where t is near 1. Not LibTorch's
+  // rounding: float32 values differ in the last bits, within AccuracyTest's bound against the
+  // float64 truth. Above x = 20, t rounds to 1 in float and in double (n > 2^57), which is what
+  // LibTorch gives there too; capping x there keeps n finite. NaN stays NaN through the exp; -inf
+  // gives u = 0.
   template <class D>
   struct Parts {
-    hn::Vec<D> u, n, t;
+    hn::Vec<D> u, n, n_plus_2, t;
     hn::Mask<D> above_cap;
   };
   template <class D>
@@ -46,9 +46,10 @@ struct MishOp {
     const auto cap = hn::Set(d, T(20));
     const auto u = ExpFull(d, hn::Min(x, cap));
     const auto n = hn::Mul(u, hn::Add(u, hn::Set(d, T(2))));
-    const auto t = hn::Div(n, hn::Add(n, hn::Set(d, T(2))));
+    const auto n_plus_2 = hn::Add(n, hn::Set(d, T(2)));
     const auto above_cap = hn::Gt(x, cap);
-    return {u, n, hn::IfThenElse(above_cap, hn::Set(d, T(1)), t), above_cap};
+    const auto t = hn::IfThenElse(above_cap, hn::Set(d, T(1)), hn::Div(n, n_plus_2));
+    return {u, n, n_plus_2, t, above_cap};
   }
 
   template <class D>
@@ -61,10 +62,9 @@ struct MishOp {
     using T = hn::TFromD<D>;
     const auto one = hn::Set(d, T(1));
     const auto p = Split(d, x);
-    const auto n_plus_2 = hn::Add(p.n, hn::Set(d, T(2)));
     const auto one_minus_t2 = hn::IfThenZeroElse(
-        p.above_cap, hn::Div(hn::Mul(hn::Set(d, T(4)), hn::Add(p.n, one)),
-                             hn::Mul(n_plus_2, n_plus_2)));
+        p.above_cap,
+        hn::Div(hn::Mul(hn::Set(d, T(4)), hn::Add(p.n, one)), hn::Mul(p.n_plus_2, p.n_plus_2)));
     const auto sigmoid = hn::Div(p.u, hn::Add(one, p.u));
     const auto slope = hn::Mul(hn::Mul(x, sigmoid), one_minus_t2);
     return hn::Mul(g, hn::Add(p.t, slope));
