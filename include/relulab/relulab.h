@@ -2,6 +2,7 @@
 // (relulab::ops), the modules, their functional forms and the factory.
 #pragma once
 
+#include "relulab/nn/activation_params.h"
 #include "relulab/nn/factory.h"
 #include "relulab/nn/functional.h"
 #include "relulab/nn/modules.h"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "lab/config/choices.h"
-#include "relulab/nn/factory.h"
+#include "relulab/nn/activation_params.h"
 
 namespace relulab {
 namespace lab {
