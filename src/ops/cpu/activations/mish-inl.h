@@ -44,7 +44,10 @@ struct MishOp {
   static HWY_INLINE Parts<D> Split(D d, hn::Vec<D> x) {
     using T = hn::TFromD<D>;
     const auto cap = hn::Set(d, T(20));
-    const auto u = ExpFull(d, hn::Min(x, cap));
+    // Below the cap ExpFull's own clamp and NaN blend are no-ops (x86's Min
+    // turns a NaN x into the cap; where Min keeps NaN, Exp gives 0, t = 0 and
+    // x * t is still NaN): Highway's Exp alone, the same bits, ~10% fewer ops.
+    const auto u = hn::Exp(d, hn::Min(x, cap));
     const auto n = hn::Mul(u, hn::Add(u, hn::Set(d, T(2))));
     const auto n_plus_2 = hn::Add(n, hn::Set(d, T(2)));
     const auto above_cap = hn::Gt(x, cap);
