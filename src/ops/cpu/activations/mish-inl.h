@@ -33,7 +33,7 @@ struct MishOp {
   // (docs/performance.md), and no cancellation in 1 - t^2 where t is near 1. Not LibTorch's
   // rounding: float32 values differ in the last bits, within AccuracyTest's bound against the
   // float64 truth. Above x = 20, t rounds to 1 in float and in double (n > 2^57), which is what
-  // LibTorch gives there too; capping x there keeps n finite. NaN stays NaN through the exp; -inf
+  // LibTorch gives there too; capping x there keeps n finite. NaN stays NaN (x * t); -inf
   // gives u = 0.
   template <class D>
   struct Parts {
